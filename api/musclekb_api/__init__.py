@@ -1,0 +1,1 @@
+"""musclekb HTTP API."""

@@ -1,0 +1,36 @@
+"""The FastAPI application: ``create_app()`` builds it; the lifespan loads the knowledge base once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import musclekb
+from musclekb_api.problems import install_problem_handlers
+from musclekb_api.routers import health, kb
+from musclekb_api.settings import Settings, get_settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the knowledge base is loaded and validated at start-up, once per process."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = settings or get_settings()
+        app.state.kb = musclekb.load(chosen.knowledge_dir)
+        yield
+
+    app = FastAPI(
+        title="musclekb",
+        version=musclekb.package_version(),
+        description="An explainable expert system for muscle imbalances.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(kb.router)
+    return app

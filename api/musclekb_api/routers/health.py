@@ -1,0 +1,14 @@
+"""Liveness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from musclekb_api.state import KB
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/healthz", summary="Liveness and knowledge base identity")
+def healthz(kb: KB) -> dict[str, str]:
+    return {"status": "ok", "knowledge": kb.info.content_hash[:12]}

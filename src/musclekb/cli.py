@@ -1,0 +1,143 @@
+"""The ``musclekb`` command line.
+
+Exit codes: 0 success (for ``validate``: the knowledge base is valid); 1 the knowledge base has
+violations; 2 a file cannot be parsed, the directory is missing, or the command was misused.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from musclekb.errors import KnowledgeError, MuscleKBError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="musclekb",
+    help="An explainable expert system for muscle imbalances.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DirArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Knowledge directory (default: the shipped knowledge base).", show_default=False
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(
+    directory: DirArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="SHACL engine: 'fast' (built in) or 'pyshacl'.")
+    ] = "fast",
+) -> None:
+    """Validate a knowledge directory: exit 0 valid, 1 violations, 2 a file does not parse."""
+    from musclekb.validation import validate as run
+
+    if engine not in ("fast", "pyshacl"):
+        _fail(f"unknown engine {engine!r}; use 'fast' or 'pyshacl'")
+    chosen: Literal["fast", "pyshacl"] = "pyshacl" if engine == "pyshacl" else "fast"
+    try:
+        report = run(directory, engine=chosen)
+    except KnowledgeError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.render())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def stats(
+    directory: DirArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Count the entities of each kind in the knowledge base."""
+    from musclekb.loader import load
+
+    try:
+        kb = load(directory)
+    except MuscleKBError as exc:
+        _fail(str(exc), 1 if "violation" in str(exc) else 2)
+        return
+    info = kb.describe()
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    typer.echo(
+        f"musclekb {info['version']}  knowledge {info['content_hash'][:12]}  "
+        f"loaded in {info['load_seconds'] * 1000:.0f} ms"
+    )
+    for kind, count in info["counts"].items():
+        typer.echo(f"  {kind:<20} {count:>6}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    knowledge: Annotated[
+        Path | None, typer.Option(help="Knowledge directory (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Serve the HTTP API (and the web page) with uvicorn."""
+    import os
+
+    import uvicorn
+
+    if knowledge is not None:
+        os.environ["MUSCLEKB_KNOWLEDGE"] = str(knowledge.resolve())
+    uvicorn.run(
+        "musclekb_api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop" if sys.platform != "win32" else "auto",
+        http="httptools",
+        log_level="info",
+    )
+
+
+@app.command()
+def vocab(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check that vocab.py is up to date.")
+    ] = False,
+) -> None:
+    """Regenerate src/musclekb/vocab.py from knowledge/schema.ttl."""
+    from musclekb.sources import default_knowledge_dir
+    from musclekb.vocabgen import render_vocab, vocab_module_path
+
+    text = render_vocab(default_knowledge_dir() / "schema.ttl")
+    target = vocab_module_path()
+    if check:
+        if target.read_text(encoding="utf-8") != text:
+            _fail("vocab.py is out of date: run `musclekb vocab`", 1)
+        typer.echo("vocab.py is up to date")
+        return
+    target.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {target}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

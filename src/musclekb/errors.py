@@ -1,0 +1,84 @@
+"""The exceptions musclekb raises.
+
+Every error derives from one root, so callers can catch ``MuscleKBError`` and nothing else::
+
+    MuscleKBError
+    ├── KnowledgeError              the knowledge base cannot be used
+    │   ├── KnowledgeNotFoundError  no knowledge directory or no Turtle files in it
+    │   ├── KnowledgeParseError     a Turtle file does not parse (file and line)
+    │   └── KnowledgeInvalidError   the files parse but break the shapes or checks
+    └── LookupFailedError           an id or label names no entity of the asked kind
+
+Messages name the offending term and where it came from, and say how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from musclekb.report import ParseProblem, Violation
+
+__all__ = [
+    "KnowledgeError",
+    "KnowledgeInvalidError",
+    "KnowledgeNotFoundError",
+    "KnowledgeParseError",
+    "LookupFailedError",
+    "MuscleKBError",
+]
+
+
+class MuscleKBError(Exception):
+    """Root of every musclekb error."""
+
+
+class KnowledgeError(MuscleKBError):
+    """The knowledge base cannot be loaded or used."""
+
+
+class KnowledgeNotFoundError(KnowledgeError):
+    """The knowledge directory does not exist or holds no Turtle files."""
+
+
+class KnowledgeParseError(KnowledgeError):
+    """One or more Turtle files do not parse."""
+
+    def __init__(self, problems: Sequence[ParseProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = [p.render() for p in self.problems]
+        super().__init__(
+            f"{len(lines)} knowledge file(s) could not be parsed:\n" + "\n".join(lines)
+        )
+
+
+class KnowledgeInvalidError(KnowledgeError):
+    """The knowledge base parses but violates its shapes or checks."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = tuple(violations)
+        shown = [v.render() for v in self.violations[:20]]
+        more = len(self.violations) - len(shown)
+        tail = f"\n... and {more} more (run `musclekb validate` for all)" if more > 0 else ""
+        super().__init__(
+            f"the knowledge base has {len(self.violations)} violation(s):\n"
+            + "\n".join(shown)
+            + tail
+        )
+
+
+class LookupFailedError(MuscleKBError, KeyError):
+    """An id or label names no entity of the requested kind."""
+
+    def __init__(self, kind: str, key: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.key = key
+        self.suggestions = tuple(suggestions)
+        hint = (
+            f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+        )
+        super().__init__(f"no {kind} with id or label {key!r}{hint}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])

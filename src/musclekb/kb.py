@@ -1,0 +1,261 @@
+"""The read-only knowledge base: typed entities by id and by label, plus the graph itself."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from rdflib import Graph
+from rdflib.graph import ReadOnlyGraphAggregate
+
+from musclekb import model as m
+from musclekb.errors import LookupFailedError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["KnowledgeBase", "KnowledgeInfo"]
+
+E = TypeVar("E", bound=m.Entity)
+
+PUBLIC_KINDS = (
+    "muscle", "pair", "test", "sign", "measure", "imbalance", "cause", "exercise", "rule", "source",
+)  # fmt: skip
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class KnowledgeInfo:
+    """Where the knowledge base came from and what it holds."""
+
+    version: str
+    content_hash: str
+    directory: str
+    files: tuple[str, ...]
+    triples: int
+    load_seconds: float
+    validated: bool
+
+
+class KnowledgeBase:
+    """A loaded, validated knowledge base. Read-only: nothing in it can be changed."""
+
+    def __init__(
+        self, graph: Graph, entities: dict[str, dict[str, m.Entity]], info: KnowledgeInfo
+    ) -> None:
+        self._graph = ReadOnlyGraphAggregate([graph])
+        self._plain = graph
+        self._by_kind: Mapping[str, Mapping[str, m.Entity]] = MappingProxyType(
+            {k: MappingProxyType(dict(v)) for k, v in entities.items()}
+        )
+        self._by_id: dict[str, m.Entity] = {}
+        self._labels: dict[str, dict[str, list[str]]] = {}
+        for kind, items in entities.items():
+            index: dict[str, list[str]] = {}
+            for eid, entity in items.items():
+                self._by_id.setdefault(eid, entity)
+                for name in entity.names:
+                    index.setdefault(_norm(name), []).append(eid)
+            self._labels[kind] = index
+        self.info = info
+
+    # ------------------------------------------------------------------ the graph
+
+    @property
+    def graph(self) -> Graph:
+        """The whole RDF graph, read-only (adding or removing triples raises)."""
+        return self._graph
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph[str]:
+        """A networkx projection: entities as nodes (by id), links between them as edges."""
+        from musclekb.projection import project
+
+        return project(self)
+
+    # ------------------------------------------------------------------ typed access
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self._by_kind)
+
+    def all(self, kind: str) -> Mapping[str, m.Entity]:
+        """Every entity of ``kind`` by id (a read-only mapping)."""
+        if kind not in self._by_kind:
+            raise LookupFailedError("kind", kind, difflib.get_close_matches(kind, self._by_kind))
+        return self._by_kind[kind]
+
+    def _typed(self, kind: str, _cls: type[E]) -> Mapping[str, E]:
+        return cast(Mapping[str, E], self.all(kind))
+
+    @property
+    def muscles(self) -> Mapping[str, m.Muscle]:
+        return self._typed("muscle", m.Muscle)
+
+    @property
+    def states(self) -> Mapping[str, m.MuscleState]:
+        return self._typed("state", m.MuscleState)
+
+    @property
+    def pairs(self) -> Mapping[str, m.Pair]:
+        return self._typed("pair", m.Pair)
+
+    @property
+    def tests(self) -> Mapping[str, m.Test]:
+        return self._typed("test", m.Test)
+
+    @property
+    def signs(self) -> Mapping[str, m.Sign]:
+        return self._typed("sign", m.Sign)
+
+    @property
+    def measures(self) -> Mapping[str, m.Measure]:
+        return self._typed("measure", m.Measure)
+
+    @property
+    def imbalances(self) -> Mapping[str, m.Imbalance]:
+        return self._typed("imbalance", m.Imbalance)
+
+    @property
+    def causes(self) -> Mapping[str, m.Cause]:
+        return self._typed("cause", m.Cause)
+
+    @property
+    def exercises(self) -> Mapping[str, m.Exercise]:
+        return self._typed("exercise", m.Exercise)
+
+    @property
+    def rules(self) -> Mapping[str, m.Rule]:
+        return self._typed("rule", m.Rule)
+
+    @property
+    def sources(self) -> Mapping[str, m.Source]:
+        return self._typed("source", m.Source)
+
+    @property
+    def phases(self) -> Mapping[str, m.Phase]:
+        return self._typed("phase", m.Phase)
+
+    @property
+    def exercise_kinds(self) -> Mapping[str, m.ExerciseKind]:
+        return self._typed("exercise-kind", m.ExerciseKind)
+
+    @property
+    def load_modes(self) -> Mapping[str, m.LoadMode]:
+        return self._typed("load-mode", m.LoadMode)
+
+    @property
+    def levels(self) -> Mapping[str, m.Level]:
+        return self._typed("level", m.Level)
+
+    @property
+    def contraindications(self) -> Mapping[str, m.Contraindication]:
+        return self._typed("contraindication", m.Contraindication)
+
+    @property
+    def roles(self) -> Mapping[str, m.Role]:
+        return self._typed("role", m.Role)
+
+    @property
+    def advisories(self) -> Mapping[str, m.Advisory]:
+        return self._typed("advisory", m.Advisory)
+
+    @property
+    def principles(self) -> Mapping[str, m.Principle]:
+        return self._typed("principle", m.Principle)
+
+    @property
+    def regions(self) -> Mapping[str, m.Region]:
+        return self._typed("region", m.Region)
+
+    @property
+    def actions(self) -> Mapping[str, m.JointAction]:
+        return self._typed("action", m.JointAction)
+
+    def entity(self, entity_id: str) -> m.Entity:
+        """The entity with this id, whatever its kind."""
+        try:
+            return self._by_id[entity_id]
+        except KeyError:
+            close = difflib.get_close_matches(entity_id, self._by_id, n=3)
+            raise LookupFailedError("entity", entity_id, close) from None
+
+    def get(self, kind: str, key: str) -> m.Entity:
+        """The entity of ``kind`` whose id, label or synonym is ``key`` (case and hyphens ignored)."""
+        items = self.all(kind)
+        if key in items:
+            return items[key]
+        found = self._labels[kind].get(_norm(key), [])
+        if len(found) >= 1:
+            return items[found[0]]
+        candidates = list(items) + [e.label for e in items.values()]
+        raise LookupFailedError(kind, key, difflib.get_close_matches(key, candidates, n=3))
+
+    def find_label(self, text: str) -> list[m.Entity]:
+        """Every entity, of any kind, one of whose names is ``text`` (case and hyphens ignored)."""
+        key = _norm(text)
+        return [
+            self._by_kind[k][eid] for k, index in self._labels.items() for eid in index.get(key, [])
+        ]
+
+    # ------------------------------------------------------------------ derived relations
+
+    @cached_property
+    def members(self) -> Mapping[str, tuple[str, ...]]:
+        """Muscle (group) id -> every muscle inside it through mk:inGroup / mk:partOf, transitively."""
+        direct: dict[str, set[str]] = {}
+        for muscle in self.muscles.values():
+            for parent in (*muscle.groups, *muscle.part_of):
+                direct.setdefault(parent, set()).add(muscle.id)
+        closed: dict[str, tuple[str, ...]] = {}
+        for mid in self.muscles:
+            seen: set[str] = set()
+            stack = list(direct.get(mid, ()))
+            while stack:
+                child = stack.pop()
+                if child not in seen:
+                    seen.add(child)
+                    stack.extend(direct.get(child, ()))
+            closed[mid] = tuple(sorted(seen))
+        return MappingProxyType(closed)
+
+    def antagonists_of(self, muscle_id: str) -> tuple[str, ...]:
+        """Muscles that an antagonistic pair opposes to ``muscle_id`` (symmetric by construction)."""
+        out = set()
+        for pair in self.pairs.values():
+            if pair.pair_kind != "antagonistic":
+                continue
+            if pair.first == muscle_id:
+                out.add(pair.second)
+            elif pair.second == muscle_id:
+                out.add(pair.first)
+        return tuple(sorted(out))
+
+    def stats(self) -> dict[str, int]:
+        """How many entities of each kind (and of each rule type)."""
+        counts = {kind: len(items) for kind, items in self._by_kind.items()}
+        for rule in self.rules.values():
+            key = f"rule:{rule.rule_type}"
+            counts[key] = counts.get(key, 0) + 1
+        counts["triples"] = self.info.triples
+        return counts
+
+    def describe(self) -> dict[str, Any]:
+        """Version, content hash, counts and load time, as for ``/v1/kb``."""
+        return {
+            "version": self.info.version,
+            "content_hash": self.info.content_hash,
+            "files": list(self.info.files),
+            "load_seconds": round(self.info.load_seconds, 4),
+            "validated": self.info.validated,
+            "counts": self.stats(),
+        }
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase {self.info.content_hash[:12]} {self.info.triples} triples>"
