@@ -225,6 +225,13 @@ class KnowledgeBase:
             closed[mid] = tuple(sorted(seen))
         return MappingProxyType(closed)
 
+    @cached_property
+    def addressing(self) -> Mapping[str, tuple[tuple[str, str, str], ...]]:
+        """State id -> (exercise, muscle it names, role) for every exercise that addresses it."""
+        from musclekb.addressing import build_addressing
+
+        return MappingProxyType(build_addressing(self))
+
     def antagonists_of(self, muscle_id: str) -> tuple[str, ...]:
         """Muscles that an antagonistic pair opposes to ``muscle_id`` (symmetric by construction)."""
         out = set()

@@ -27,7 +27,7 @@ __all__ = [
 
 ENV_VAR = "MUSCLEKB_KNOWLEDGE"
 _SUBJECT_LINE = re.compile(r"^kb:([A-Za-z0-9_.-]+)\s+(?:a|rdf:type)\s", re.MULTILINE)
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")
 
 
 def default_knowledge_dir() -> Path:
@@ -161,7 +161,7 @@ def parse_knowledge(directory: Path) -> ParsedKnowledge:
                     local,
                     "",
                     f"id {local!r} is not a valid id: "
-                    "use lowercase letters, digits and single hyphens",
+                    "use lowercase letters and digits, with hyphens between words (a double hyphen may separate the parts of a rule id)",
                     "id-syntax",
                 )
             )
