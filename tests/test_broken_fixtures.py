@@ -76,7 +76,9 @@ def test_all_problems_are_collected(kb_copy: Path) -> None:
 
 
 def test_every_unparsable_file_is_listed(kb_copy: Path) -> None:
-    (kb_copy / "aa-bad.ttl").write_text("@prefix kb: <https://w3id.org/musclekb/id/> .\nkb:x kb:y .\n")
+    (kb_copy / "aa-bad.ttl").write_text(
+        "@prefix kb: <https://w3id.org/musclekb/id/> .\nkb:x kb:y .\n"
+    )
     (kb_copy / "zz-bad.ttl").write_text("kb:x kb:y kb:z .\n")
     report = musclekb.validate(kb_copy)
     assert report.exit_code == 2

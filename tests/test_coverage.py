@@ -29,8 +29,9 @@ NAMED = [
 ]
 
 
-@pytest.mark.parametrize(("article", "kind", "entity_id"), NAMED,
-                         ids=[f"{a[:3]}-{k}-{e}" for a, k, e in NAMED])
+@pytest.mark.parametrize(
+    ("article", "kind", "entity_id"), NAMED, ids=[f"{a[:3]}-{k}-{e}" for a, k, e in NAMED]
+)
 def test_named_in_article_exists_and_cites_it(
     kb: musclekb.KnowledgeBase, article: str, kind: str, entity_id: str
 ) -> None:
@@ -99,7 +100,12 @@ def test_muscles_carry_their_uberon_ids(kb: musclekb.KnowledgeBase, shared: Path
     for row in rows:
         muscle = carried.get(row["uberon"])
         assert muscle is not None, f"no muscle carries {row['uberon']} ({row['muscle']})"
-        words = {w.strip("()").rstrip("s") for w in row["muscle"].lower().split()} - {"muscle", "group", "of", "head"}
+        words = {w.strip("()").rstrip("s") for w in row["muscle"].lower().split()} - {
+            "muscle",
+            "group",
+            "of",
+            "head",
+        }
         names = " ".join(muscle.names).lower()
         assert any(w and w in names for w in words), (row["muscle"], muscle.id)
         if row["fma"]:

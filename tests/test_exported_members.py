@@ -35,13 +35,19 @@ def test_every_exported_name_exists() -> None:
 
 def test_public_names_are_exported() -> None:
     public = {
-        name for name, value in vars(musclekb).items()
+        name
+        for name, value in vars(musclekb).items()
         if not name.startswith("_") and getattr(value, "__module__", "").startswith("musclekb")
     }
     assert public <= set(musclekb.__all__)
 
 
 def test_errors_share_one_root() -> None:
-    for name in ("KnowledgeError", "KnowledgeInvalidError", "KnowledgeNotFoundError",
-                 "KnowledgeParseError", "LookupFailedError"):
+    for name in (
+        "KnowledgeError",
+        "KnowledgeInvalidError",
+        "KnowledgeNotFoundError",
+        "KnowledgeParseError",
+        "LookupFailedError",
+    ):
         assert issubclass(getattr(musclekb, name), musclekb.MuscleKBError)

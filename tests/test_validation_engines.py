@@ -15,14 +15,19 @@ from musclekb.validation import load_shapes, support_dir
 
 from .conftest import CASES
 
-BROKEN = sorted(p for p in (CASES / "broken").iterdir() if (p / "case.yaml").is_file()
-                and p.name != "syntax-error")
+BROKEN = sorted(
+    p
+    for p in (CASES / "broken").iterdir()
+    if (p / "case.yaml").is_file() and p.name != "syntax-error"
+)
 
 
 def _both(directory: Path) -> tuple[list[object], list[object]]:
     parsed = parse_knowledge(directory)
     shapes = load_shapes(directory)
-    return compile_shapes(shapes).validate(parsed.graph), validate_with_pyshacl(parsed.graph, shapes)
+    return compile_shapes(shapes).validate(parsed.graph), validate_with_pyshacl(
+        parsed.graph, shapes
+    )
 
 
 def test_engines_agree_on_the_shipped_kb(knowledge_dir: Path) -> None:

@@ -35,7 +35,12 @@ def build_addressing(kb: KnowledgeBase) -> dict[str, tuple[Match, ...]]:
     """State id -> the exercises that address it, as (exercise, muscle named, role)."""
     roles_for_kind: dict[str, list[str]] = defaultdict(list)
     for rule in kb.rules.values():
-        if rule.rule_type == "role" and rule.if_state_kind and rule.then_role and rule.certainty > 0:
+        if (
+            rule.rule_type == "role"
+            and rule.if_state_kind
+            and rule.then_role
+            and rule.certainty > 0
+        ):
             roles_for_kind[rule.if_state_kind].append(rule.then_role)
     by_target: dict[tuple[str, str], list[str]] = defaultdict(list)
     for ex in kb.exercises.values():

@@ -7,7 +7,8 @@ Every error derives from one root, so callers can catch ``MuscleKBError`` and no
     │   ├── KnowledgeNotFoundError  no knowledge directory or no Turtle files in it
     │   ├── KnowledgeParseError     a Turtle file does not parse (file and line)
     │   └── KnowledgeInvalidError   the files parse but break the shapes or checks
-    └── LookupFailedError           an id or label names no entity of the asked kind
+    ├── LookupFailedError           an id or label names no entity of the asked kind
+    └── AssessmentInputError        an assessment request is not valid (every problem listed)
 
 Messages name the offending term and where it came from, and say how to fix it.
 """
@@ -15,12 +16,15 @@ Messages name the offending term and where it came from, and say how to fix it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from musclekb.report import ParseProblem, Violation
 
 __all__ = [
+    "AssessmentInputError",
+    "InputProblem",
     "KnowledgeError",
     "KnowledgeInvalidError",
     "KnowledgeNotFoundError",
@@ -82,3 +86,32 @@ class LookupFailedError(MuscleKBError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One thing wrong with an assessment request: where (``findings[2].sign``), what, and the
+    closest valid ids when an id was not recognised."""
+
+    location: str
+    message: str
+    suggestions: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        hint = (
+            f" (did you mean {', '.join(repr(s) for s in self.suggestions)}?)"
+            if self.suggestions
+            else ""
+        )
+        return f"{self.location}: {self.message}{hint}"
+
+
+class AssessmentInputError(MuscleKBError):
+    """The assessment request is not valid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            f"the assessment request has {len(self.problems)} problem(s):\n"
+            + "\n".join(p.render() for p in self.problems)
+        )

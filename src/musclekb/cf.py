@@ -1,0 +1,76 @@
+"""Certainty factors, combined the MYCIN way (Buchanan and Shortliffe 1984).
+
+Two certainty factors for the same conclusion combine as: both positive ``a + b(1 - a)``; both
+negative ``a + b(1 + a)``; mixed ``(a + b) / (1 - min(|a|, |b|))``. The mixed formula is not
+associative, so :func:`combine_all` combines all positive evidence, then all negative evidence,
+then the two results: the outcome is the same whatever the order in which rules fired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Combination", "combine", "combine_all", "fmt"]
+
+
+def fmt(x: float) -> str:
+    """A certainty for people: two decimals, trailing zeros dropped (0.72, 0.6, -0.3)."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def combine(a: float, b: float) -> float:
+    if a >= 0 and b >= 0:
+        return a + b * (1 - a)
+    if a <= 0 and b <= 0:
+        return a + b * (1 + a)
+    denominator = 1 - min(abs(a), abs(b))
+    return (a + b) / denominator if denominator > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A combined certainty and the arithmetic that produced it, step by step."""
+
+    value: float
+    steps: tuple[str, ...]
+
+    @property
+    def arithmetic(self) -> str:
+        return "; ".join(self.steps)
+
+
+def _step(a: float, b: float, result: float) -> str:
+    if a >= 0 and b >= 0:
+        return f"{fmt(a)} + {fmt(b)} x (1 - {fmt(a)}) = {fmt(result)}"
+    if a <= 0 and b <= 0:
+        return f"{fmt(a)} + ({fmt(b)}) x (1 + ({fmt(a)})) = {fmt(result)}"
+    return f"({fmt(a)} + ({fmt(b)})) / (1 - {fmt(min(abs(a), abs(b)))}) = {fmt(result)}"
+
+
+def _fold(values: list[float], steps: list[str]) -> float:
+    total = values[0]
+    for value in values[1:]:
+        new = combine(total, value)
+        steps.append(_step(total, value, new))
+        total = new
+    return total
+
+
+def combine_all(values: Iterable[float]) -> Combination:
+    """Combine every value; order-independent (values are sorted, strongest first)."""
+    items = [v for v in values if v != 0]
+    if not items:
+        return Combination(0.0, ())
+    positives = sorted((v for v in items if v > 0), reverse=True)
+    negatives = sorted(v for v in items if v < 0)
+    steps: list[str] = []
+    pos = _fold(positives, steps) if positives else 0.0
+    neg = _fold(negatives, steps) if negatives else 0.0
+    if positives and negatives:
+        total = combine(pos, neg)
+        steps.append(_step(pos, neg, total))
+    else:
+        total = pos if positives else neg
+    return Combination(round(total, 6), tuple(steps))

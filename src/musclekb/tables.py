@@ -1,0 +1,65 @@
+"""Lookup tables compiled from the knowledge base's rules once, at engine build time.
+
+The engine's few generic rules consult these tables, so the cost of an assessment depends on the
+findings it is given, not on how many rules or exercises the knowledge base holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from musclekb.model import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from musclekb.kb import KnowledgeBase
+
+__all__ = ["Tables", "compile_tables"]
+
+
+@dataclass(frozen=True)
+class Tables:
+    sign_rules: Mapping[str, tuple[Rule, ...]]
+    measure_rules: Mapping[str, tuple[Rule, ...]]
+    pattern_rules_by_premise: Mapping[str, tuple[Rule, ...]]
+    pattern_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
+    cause_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
+    remedy_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
+    state_rules_by_state: Mapping[str, tuple[Rule, ...]]
+
+
+def _freeze(index: dict[str, list[Rule]]) -> Mapping[str, tuple[Rule, ...]]:
+    return MappingProxyType({k: tuple(sorted(v, key=lambda r: r.id)) for k, v in index.items()})
+
+
+def compile_tables(kb: KnowledgeBase) -> Tables:
+    sign: dict[str, list[Rule]] = defaultdict(list)
+    measure: dict[str, list[Rule]] = defaultdict(list)
+    by_premise: dict[str, list[Rule]] = defaultdict(list)
+    by_imbalance: dict[str, list[Rule]] = defaultdict(list)
+    cause: dict[str, list[Rule]] = defaultdict(list)
+    remedy: dict[str, list[Rule]] = defaultdict(list)
+    by_state: dict[str, list[Rule]] = defaultdict(list)
+    for rule in kb.rules.values():
+        if rule.rule_type == "sign" and rule.if_sign and rule.then_state:
+            sign[rule.if_sign].append(rule)
+            by_state[rule.then_state].append(rule)
+        elif rule.rule_type == "measure" and rule.if_measure and rule.then_state:
+            measure[rule.if_measure].append(rule)
+            by_state[rule.then_state].append(rule)
+        elif rule.rule_type == "pattern" and rule.then_imbalance:
+            for premise in set(rule.if_states) | set(rule.if_opposite_states):
+                by_premise[premise].append(rule)
+            by_imbalance[rule.then_imbalance].append(rule)
+        elif rule.rule_type == "cause" and rule.then_imbalance:
+            cause[rule.then_imbalance].append(rule)
+        elif rule.rule_type == "remedy" and rule.if_imbalance:
+            remedy[rule.if_imbalance].append(rule)
+    return Tables(
+        _freeze(sign), _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
+        _freeze(cause), _freeze(remedy), _freeze(by_state),
+    )  # fmt: skip

@@ -1,0 +1,52 @@
+"""The justification of every derived fact: which rule, on which facts, with which arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Belief", "BeliefKey", "Contribution", "Premise", "Side"]
+
+Side = Literal["left", "right"]
+BeliefKey = tuple[str, str, str]  # (kind, id, side): kind is "state" or "imbalance"
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A fact a rule matched: a finding, a measurement, a muscle state or a cause."""
+
+    kind: Literal["finding", "measure", "state", "cause"]
+    id: str
+    side: str | None
+    cf: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One rule firing: its certainty, the premises it matched, and what it concluded."""
+
+    rule: str
+    rule_cf: float
+    premises: tuple[Premise, ...]
+    cf: float
+
+    @property
+    def premise_cf(self) -> float:
+        return min((p.cf for p in self.premises), default=1.0)
+
+
+@dataclass(frozen=True)
+class Belief:
+    """A combined conclusion on one side, with every contribution and the combination arithmetic."""
+
+    kind: Literal["state", "imbalance"]
+    id: str
+    side: Side
+    cf: float
+    contributions: tuple[Contribution, ...]
+    arithmetic: tuple[str, ...]
+
+    @property
+    def key(self) -> BeliefKey:
+        return (self.kind, self.id, self.side)
