@@ -6,7 +6,11 @@
 """
 
 from musclekb import model
+from musclekb.api_functions import assess
+from musclekb.assessment import Assessment
 from musclekb.errors import (
+    AssessmentInputError,
+    InputProblem,
     KnowledgeError,
     KnowledgeInvalidError,
     KnowledgeNotFoundError,
@@ -16,7 +20,9 @@ from musclekb.errors import (
 )
 from musclekb.kb import KnowledgeBase, KnowledgeInfo
 from musclekb.loader import load, package_version
+from musclekb.reasoner import Reasoner
 from musclekb.report import ParseProblem, ValidationReport, Violation
+from musclekb.request import AssessmentRequest, Context, Finding, Measurement
 from musclekb.sources import default_knowledge_dir
 from musclekb.validation import validate
 from musclekb.vocab import KB, MK
@@ -24,6 +30,12 @@ from musclekb.vocab import KB, MK
 __all__ = [
     "KB",
     "MK",
+    "Assessment",
+    "AssessmentInputError",
+    "AssessmentRequest",
+    "Context",
+    "Finding",
+    "InputProblem",
     "KnowledgeBase",
     "KnowledgeError",
     "KnowledgeInfo",
@@ -31,10 +43,13 @@ __all__ = [
     "KnowledgeNotFoundError",
     "KnowledgeParseError",
     "LookupFailedError",
+    "Measurement",
     "MuscleKBError",
     "ParseProblem",
+    "Reasoner",
     "ValidationReport",
     "Violation",
+    "assess",
     "default_knowledge_dir",
     "load",
     "model",

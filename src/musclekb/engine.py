@@ -21,8 +21,11 @@ from musclekb.trace import Belief, Contribution, Premise, Side
 
 __all__ = ["OPPOSITE", "Derivation", "ForwardEngine"]
 
-experta = import_experta()
-Fact, Rule, MATCH, AS, TEST = experta.Fact, experta.Rule, experta.MATCH, experta.AS, experta.TEST
+experta: Any = import_experta()
+Fact: Any = experta.Fact
+Rule: Any = experta.Rule
+MATCH: Any = experta.MATCH
+AS: Any = experta.AS
 
 OPPOSITE: dict[str, Side] = {"left": "right", "right": "left"}
 

@@ -1,0 +1,306 @@
+"""The result of an assessment: ranked imbalances, a phased plan, advisories, and the trace."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from musclekb.cf import fmt
+from musclekb.errors import LookupFailedError
+
+if TYPE_CHECKING:
+    from musclekb.engine import Derivation
+    from musclekb.explain import Explainer
+    from musclekb.kb import KnowledgeBase
+    from musclekb.plan import PlanResult
+    from musclekb.request import AssessmentRequest
+    from musclekb.trace import Belief
+
+__all__ = ["Assessment", "PlanItem", "ReportedAdvisory", "ReportedImbalance"]
+
+
+@dataclass(frozen=True)
+class ReportedImbalance:
+    id: str
+    iri: str
+    label: str
+    side: str | None
+    certainty: float
+    states: list[dict[str, Any]]
+    causes: list[str]
+    explanation: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: str
+    iri: str
+    label: str
+    phase: str
+    phase_label: str
+    score: float
+    dose: dict[str, Any]
+    side_emphasis: str | None
+    addresses: dict[str, list[dict[str, Any]]]
+    why: list[str]
+
+
+@dataclass(frozen=True)
+class ReportedAdvisory:
+    code: str
+    label: str
+    sentence: str
+    sources: list[str]
+
+
+class Assessment:
+    """What the engine concluded for one request, with explanations on demand."""
+
+    def __init__(self, kb: KnowledgeBase, request: AssessmentRequest, d: Derivation,
+                 explainer: Explainer, reported: list[tuple[Belief, str | None]],
+                 dropped: dict[str, str], states: list[Belief], plan: PlanResult) -> None:  # fmt: skip
+        self.kb, self.request, self.derivation = kb, request, d
+        self.explainer, self._reported, self.dropped = explainer, reported, dropped
+        self.state_beliefs, self._plan = states, plan
+
+    # ------------------------------------------------------------------ conclusions
+
+    @cached_property
+    def imbalances(self) -> list[ReportedImbalance]:
+        out = []
+        for b, side in self._reported:
+            imbalance = self.kb.imbalances[b.id]
+            states = []
+            for component in imbalance.components:
+                belief = self.derivation.states.get((component, b.side))
+                if belief is not None and belief.cf > self.derivation.threshold:
+                    states.append(
+                        {
+                            "id": component,
+                            "label": self.kb.states[component].label,
+                            "side": b.side,
+                            "certainty": round(belief.cf, 4),
+                        }
+                    )
+            causes = sorted(
+                {p.id for c in b.contributions for p in c.premises if p.kind == "cause"}
+            )
+            out.append(ReportedImbalance(
+                b.id, imbalance.iri, imbalance.label, side, round(b.cf, 4), states, causes,
+                {"sentences": self.explainer.sentences(b), "tree": self.explainer.tree(b)},
+            ))  # fmt: skip
+        return out
+
+    @cached_property
+    def beliefs(self) -> dict[tuple[str, str, str], float]:
+        """Every combined belief before reporting: (kind, id, side) -> certainty."""
+        out = {b.key: b.cf for b in self.derivation.states.values()}
+        out.update({b.key: b.cf for b in self.derivation.imbalances.values()})
+        return out
+
+    @cached_property
+    def plan(self) -> list[PlanItem]:
+        items = []
+        weaker = self._plan.weaker_side
+        for c in self._plan.chosen:
+            ex = self.kb.exercises[c.exercise]
+            emphasis = None
+            if ex.unilateral:
+                emphasis = (
+                    weaker if weaker else ("both" if len(c.sides) != 1 else next(iter(c.sides)))
+                )
+            dose: dict[str, Any] = {
+                "sets": ex.sets,
+                "reps": ex.reps,
+                "hold_seconds": ex.hold_seconds,
+            }
+            if ex.unilateral and emphasis in ("left", "right"):
+                dose["note"] = (
+                    f"train both sides with the same reps and load, set by what the "
+                    f"{emphasis} side can do; start with the {emphasis} side"
+                )
+            addresses = {
+                "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
+                "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
+            }  # fmt: skip
+            why = [
+                f"addresses {self.kb.imbalances[i].label} ({s}) at {fmt(w)}"
+                for (i, s), w in sorted(c.imbalances.items(), key=lambda kv: -kv[1])
+            ]
+            why += c.reasons
+            items.append(
+                PlanItem(
+                    ex.id,
+                    ex.iri,
+                    ex.label,
+                    c.phase,
+                    self.kb.phases[c.phase].label,
+                    c.score,
+                    dose,
+                    emphasis,
+                    addresses,
+                    why,
+                )
+            )
+        return items
+
+    def top_plan(self, per_phase: int = 3) -> list[PlanItem]:
+        counts: dict[str, int] = {}
+        out = []
+        for item in self.plan:
+            counts[item.phase] = counts.get(item.phase, 0) + 1
+            if counts[item.phase] <= per_phase:
+                out.append(item)
+        return out
+
+    @cached_property
+    def advisories(self) -> list[ReportedAdvisory]:
+        ctx = self.request.context
+        out = []
+        for adv in sorted(
+            self.kb.advisories.values(),
+            key=lambda a: (a.trigger_any_imbalance, -(a.trigger_pain_at_least or 0), a.code),
+        ):
+            pain = adv.trigger_pain_at_least is not None and ctx.pain >= adv.trigger_pain_at_least
+            persistent = adv.trigger_persistent_pain and ctx.pain_persistent
+            anything = adv.trigger_any_imbalance and bool(self._reported)
+            if pain or persistent or anything:
+                out.append(ReportedAdvisory(adv.code, adv.label, adv.definition, list(adv.sources)))
+        return out
+
+    # ------------------------------------------------------------------ explanations
+
+    def how(self, conclusion: str, side: str | None = None) -> dict[str, Any]:
+        """The derivation of an imbalance or muscle state, as a tree and as sentences."""
+        kind = "imbalance" if conclusion in self.kb.imbalances else "state"
+        if kind == "state" and conclusion not in self.kb.states:
+            raise LookupFailedError("imbalance or muscle state", conclusion)
+        store = self.derivation.imbalances if kind == "imbalance" else self.derivation.states
+        found = [
+            b
+            for (cid, s), b in sorted(store.items())
+            if cid == conclusion and (side is None or s == side)
+        ]
+        if not found:
+            return {
+                "id": conclusion,
+                "concluded": False,
+                "sentences": [f"{conclusion} was not derived; ask why_not({conclusion!r})"],
+            }
+        best = max(found, key=lambda b: b.cf)
+        return {
+            "id": conclusion,
+            "concluded": True,
+            "sentences": self.explainer.sentences(best),
+            "tree": self.explainer.tree(best),
+        }
+
+    def why_not(self, target: str) -> dict[str, Any]:
+        """Why an imbalance was not concluded, or an exercise is not in the plan."""
+        if target in self.kb.imbalances:
+            return self._why_not_imbalance(target)
+        if target in self.kb.exercises:
+            return self._why_not_exercise(target)
+        raise LookupFailedError("imbalance or exercise", target)
+
+    def _why_not_imbalance(self, target: str) -> dict[str, Any]:
+        rules = tuple(
+            r
+            for r in self.kb.rules.values()
+            if r.rule_type == "pattern" and r.then_imbalance == target
+        )
+        reported = [side for b, side in self._reported if b.id == target]
+        sides = {}
+        for side in ("left", "right"):
+            belief = self.derivation.imbalances.get((target, side))
+            sides[side] = {
+                "certainty": None if belief is None else round(belief.cf, 4),
+                "rules": self.explainer.why_not_rules(target, side, rules),
+            }
+        if reported:
+            reason = f"it was concluded ({', '.join(str(s) for s in reported)})"
+        elif target in self.dropped:
+            reason = self.dropped[target]
+        else:
+            reason = "no rule that concludes it had all its premises above the threshold"
+        return {
+            "id": target,
+            "kind": "imbalance",
+            "label": self.kb.imbalances[target].label,
+            "concluded": bool(reported),
+            "reason": reason,
+            "sides": sides,
+        }
+
+    def _why_not_exercise(self, target: str) -> dict[str, Any]:
+        ex = self.kb.exercises[target]
+        cand = self._plan.candidates.get(target)
+        in_plan = [i for i, item in enumerate(self.plan) if item.id == target]
+        if in_plan:
+            reason = f"it is in the plan (rank {in_plan[0] + 1})"
+        elif cand is None:
+            reason = "it addresses none of the believed muscle states or reported imbalances"
+        elif cand.excluded:
+            reason = "excluded: " + "; ".join(cand.excluded)
+        else:
+            reason = f"scored {fmt(cand.score)}"
+        return {
+            "id": target,
+            "kind": "exercise",
+            "label": ex.label,
+            "in_plan": bool(in_plan),
+            "reason": reason,
+            "score": None if cand is None else cand.score,
+            "excluded": [] if cand is None else list(cand.excluded),
+        }
+
+    # ------------------------------------------------------------------ output
+
+    def to_dict(self, per_phase: int = 3) -> dict[str, Any]:
+        return {
+            "imbalances": [asdict(i) for i in self.imbalances],
+            "states": [
+                {
+                    "id": b.id,
+                    "side": b.side,
+                    "certainty": round(b.cf, 4),
+                    "label": self.kb.states[b.id].label,
+                }
+                for b in self.state_beliefs
+            ],
+            "plan": [asdict(p) for p in self.top_plan(per_phase)],
+            "advisories": [asdict(a) for a in self.advisories],
+            "not_reported": dict(sorted(self.dropped.items())),
+            "threshold": self.derivation.threshold,
+        }
+
+    def render(self, per_phase: int = 3) -> str:
+        lines: list[str] = []
+        for a in self.advisories:
+            lines.append(f"! {a.sentence}")
+        lines.append("Imbalances:" if self.imbalances else "No imbalance concluded.")
+        for i, imb in enumerate(self.imbalances, 1):
+            side = f" [{imb.side}]" if imb.side else ""
+            lines.append(f" {i}. {imb.label}{side}  {fmt(imb.certainty)}")
+            lines.append(f"    {imb.explanation['sentences'][0]}")
+        plan = self.top_plan(per_phase)
+        if plan:
+            lines.append("Plan:")
+            phase = ""
+            for item in plan:
+                if item.phase_label != phase:
+                    phase = item.phase_label
+                    lines.append(f"  {phase}:")
+                dose = f"{item.dose['sets']} x " + (
+                    f"{item.dose['reps']} reps"
+                    if item.dose["reps"]
+                    else f"{item.dose['hold_seconds']} s"
+                )
+                side = (
+                    f", {item.side_emphasis} side first"
+                    if item.side_emphasis in ("left", "right")
+                    else ""
+                )
+                lines.append(f"    - {item.label} ({dose}{side}) score {fmt(item.score)}")
+        return "\n".join(lines)

@@ -1,0 +1,124 @@
+"""``Reasoner``: build the engine once, then assess requests into ranked imbalances, a plan and advisories."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from musclekb.assessment import Assessment
+from musclekb.engine import ForwardEngine
+from musclekb.explain import Explainer
+from musclekb.plan import build_plan
+from musclekb.request import AssessmentRequest, parse_request
+from musclekb.tables import compile_tables
+from musclekb.trace import Belief
+
+if TYPE_CHECKING:
+    from musclekb.engine import Derivation
+    from musclekb.kb import KnowledgeBase
+
+__all__ = ["Reasoner"]
+
+
+def _measured(kb: KnowledgeBase, request: AssessmentRequest) -> list[dict[str, Any]]:
+    rows = []
+    for m in request.measurements:
+        measure = kb.measures[m.measure]
+        high, low = max(m.left, m.right), min(m.left, m.right)
+        lsi = 100.0 if high == 0 else 100.0 * low / high
+        if m.left == m.right:
+            weaker = None
+        elif measure.higher_is_better:
+            weaker = "left" if m.left < m.right else "right"
+        else:
+            weaker = "left" if m.left > m.right else "right"
+        for side, value in (("left", m.left), ("right", m.right)):
+            rows.append(
+                {
+                    "measure": m.measure,
+                    "side": side,
+                    "value": value,
+                    "lsi": round(lsi, 2),
+                    "weaker": side == weaker,
+                }
+            )
+    return rows
+
+
+class Reasoner:
+    """Holds the compiled tables and a pool of engines (one per concurrent caller)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.tables = compile_tables(kb)
+        self._pool: queue.LifoQueue[ForwardEngine] = queue.LifoQueue()
+        self._pool.put(ForwardEngine(self.tables))
+
+    def derive(self, request: AssessmentRequest) -> Derivation:
+        try:
+            engine = self._pool.get_nowait()
+        except queue.Empty:
+            engine = ForwardEngine(self.tables)
+        try:
+            return engine.derive(request, _measured(self.kb, request))
+        finally:
+            self._pool.put(engine)
+
+    def assess(self, request: Mapping[str, Any] | AssessmentRequest) -> Assessment:
+        parsed = parse_request(self.kb, request)
+        d = self.derive(parsed)
+        reported, dropped = self._report(d)
+        states = sorted(
+            (b for b in d.states.values() if b.cf > d.threshold),
+            key=lambda b: (-b.cf, b.id, b.side),
+        )
+        weaker = self._weaker_side(reported)
+        plan = build_plan(
+            self.kb, self.tables, [b for b, _ in reported], states, parsed.context, weaker
+        )
+        return Assessment(
+            self.kb, parsed, d, Explainer(self.kb, d), reported, dropped, states, plan
+        )
+
+    def _weaker_side(self, reported: list[tuple[Belief, str | None]]) -> str | None:
+        score = {"left": 0.0, "right": 0.0}
+        for b, side in reported:
+            if side in score and self.kb.imbalances[b.id].lateral:
+                score[side] += b.cf
+        if score["left"] == score["right"]:
+            return None
+        return "left" if score["left"] > score["right"] else "right"
+
+    def _report(self, d: Derivation) -> tuple[list[tuple[Belief, str | None]], dict[str, str]]:
+        """Reported imbalances with their displayed side, and why others were dropped."""
+        out: list[tuple[Belief, str | None]] = []
+        dropped: dict[str, str] = {}
+        for imb_id in sorted({k[0] for k in d.imbalances}):
+            imbalance = self.kb.imbalances[imb_id]
+            left, right = d.imbalances.get((imb_id, "left")), d.imbalances.get((imb_id, "right"))
+            lcf, rcf = (left.cf if left else 0.0), (right.cf if right else 0.0)
+            best = max((b for b in (left, right) if b), key=lambda b: (b.cf, b.side == "left"))
+            if max(lcf, rcf) <= d.threshold:
+                dropped[imb_id] = (
+                    f"concluded at {max(lcf, rcf):.2f}, not above the reporting "
+                    f"threshold {d.threshold:g}"
+                )
+                continue
+            if not imbalance.lateral:
+                out.append((best, None))
+            elif "form-side-to-side" in imbalance.forms:
+                if abs(lcf - rcf) < 1e-9:
+                    dropped[imb_id] = (
+                        "found equally on both sides, so not a side-to-side difference"
+                    )
+                else:
+                    out.append((best, best.side))
+            elif abs(lcf - rcf) < 1e-9:
+                out.append((best, "bilateral"))
+            else:
+                for b in (left, right):
+                    if b is not None and b.cf > d.threshold:
+                        out.append((b, b.side))
+        out.sort(key=lambda x: (-x[0].cf, x[0].id, x[1] or ""))
+        return out, dropped
