@@ -160,7 +160,10 @@ class Assessment:
         out = []
         for adv in sorted(
             self.kb.advisories.values(),
-            key=lambda a: (a.trigger_any_imbalance, -(a.trigger_pain_at_least or 0), a.code),
+            key=lambda a: (
+                -(10 if a.trigger_persistent_pain else a.trigger_pain_at_least or 0),
+                a.code,
+            ),
         ):
             pain = adv.trigger_pain_at_least is not None and ctx.pain >= adv.trigger_pain_at_least
             persistent = adv.trigger_persistent_pain and ctx.pain_persistent

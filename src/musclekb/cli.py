@@ -86,6 +86,83 @@ def stats(
         typer.echo(f"  {kind:<20} {count:>6}")
 
 
+def _side_item(text: str, present: bool) -> dict[str, object]:
+    sign, _, side = text.partition(":")
+    return {"sign": sign, "side": side or None, "present": present}
+
+
+def _measure_item(text: str) -> dict[str, object]:
+    parts = text.split(":")
+    if len(parts) != 3:
+        _fail(
+            f"--measure {text!r}: write MEASURE:LEFT:RIGHT, for example single-leg-bridge-hold:30:14"
+        )
+    try:
+        return {"measure": parts[0], "left": float(parts[1]), "right": float(parts[2])}
+    except ValueError:
+        _fail(f"--measure {text!r}: LEFT and RIGHT must be numbers")
+        raise
+
+
+@app.command()
+def assess(
+    file: Annotated[
+        Path | None, typer.Argument(help="A request as JSON or YAML.", show_default=False)
+    ] = None,
+    finding: Annotated[
+        list[str] | None, typer.Option(help="SIGN[:SIDE] seen (side: left, right, bilateral).")
+    ] = None,
+    absent: Annotated[
+        list[str] | None, typer.Option(help="SIGN[:SIDE] looked for, not seen.")
+    ] = None,
+    measure: Annotated[list[str] | None, typer.Option(help="MEASURE:LEFT:RIGHT.")] = None,
+    cause: Annotated[list[str] | None, typer.Option(help="A cause from the history.")] = None,
+    pain: Annotated[int, typer.Option(help="Pain, 0-10.")] = 0,
+    persistent: Annotated[bool, typer.Option(help="The pain is persistent.")] = False,
+    equipment: Annotated[list[str] | None, typer.Option(help="Available equipment.")] = None,
+    level: Annotated[str | None, typer.Option(help="Experience level.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+) -> None:
+    """Assess findings: ranked imbalances, a corrective plan and advisories, with explanations."""
+    import yaml
+
+    from musclekb.api_functions import assess as run
+
+    request: dict[str, object]
+    if file is not None:
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            _fail(f"cannot read {file}: {exc}")
+            return
+        if not isinstance(loaded, dict):
+            _fail(f"{file} must hold an object with findings, measurements and context")
+            return
+        request = loaded
+    else:
+        context: dict[str, object] = {
+            "pain": pain,
+            "pain_persistent": persistent,
+            "causes": cause or [],
+        }
+        if equipment is not None:
+            context["equipment"] = equipment
+        if level is not None:
+            context["level"] = level
+        request = {
+            "findings": [_side_item(f, True) for f in finding or []]
+            + [_side_item(f, False) for f in absent or []],
+            "measurements": [_measure_item(m) for m in measure or []],
+            "context": context,
+        }
+    try:
+        result = run(request)
+    except MuscleKBError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.render())
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
