@@ -40,7 +40,7 @@ def main() -> None:
     checks = load_checks(support_dir(directory, "checks"))
     checks_ms, _ = _time(lambda: run_checks(parsed.store, checks, parsed.defined_in), args.repeat)  # type: ignore[attr-defined]
     build_ms, _ = _time(lambda: build_entities(parsed.graph), args.repeat)  # type: ignore[attr-defined]
-    total_ms, kb = _time(load, args.repeat)
+    total_ms, _ = _time(load, args.repeat)
     print(f"knowledge base: {len(parsed.graph)} triples in {len(parsed.files)} files")  # type: ignore[attr-defined]
     print(f"first load in this process (imports warm, caches cold): {cold:8.1f} ms")
     print(f"median of {args.repeat}:")
