@@ -45,7 +45,11 @@ def to_rdflib(term: OxTerm, cache: dict[str, Node]) -> Node:
         datatype = term.datatype.value
         if datatype in (_XSD_STRING, _RDF_LANGSTRING):
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        key = f"{datatype} {term.value}"
+        node = cache.get(key)
+        if node is None:
+            node = cache[key] = Literal(term.value, datatype=to_rdflib(term.datatype, cache))
+        return node
     raise TypeError(f"unsupported RDF term {term!r}")
 
 

@@ -16,8 +16,10 @@ def validate_with_pyshacl(data: Graph, shapes: Graph) -> list[ShapeResult]:
     """Validate ``data`` against ``shapes`` with pySHACL (no inference) and return its results."""
     import pyshacl
 
+    copy = Graph()  # pySHACL needs a context-aware store; musclekb keeps a plain one
+    copy += data
     _conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=False
+        copy, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=False
     )
     graph = cast(Graph, results)
     out: set[ShapeResult] = set()

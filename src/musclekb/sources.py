@@ -97,7 +97,7 @@ def _problem(path: Path, exc: SyntaxError) -> ParseProblem:
 def parse_knowledge(directory: Path) -> ParsedKnowledge:
     """Parse every file of ``directory``; collect every problem instead of stopping at the first."""
     files = knowledge_files(directory)
-    parsed = ParsedKnowledge(directory, files, Graph())
+    parsed = ParsedKnowledge(directory, files, Graph(store="SimpleMemory"))
     cache: dict[str, Node] = {}
     digest = hashlib.sha256()
     typed_in: dict[URIRef, list[str]] = defaultdict(list)
