@@ -48,7 +48,7 @@ def to_rdflib(term: OxTerm, cache: dict[str, Node]) -> Node:
         key = f"{datatype} {term.value}"
         node = cache.get(key)
         if node is None:
-            node = cache[key] = Literal(term.value, datatype=to_rdflib(term.datatype, cache))
+            node = cache[key] = Literal(term.value, datatype=URIRef(datatype))
         return node
     raise TypeError(f"unsupported RDF term {term!r}")
 
