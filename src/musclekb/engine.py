@@ -62,8 +62,13 @@ class Derivation:
     imbalances: dict[tuple[str, Side], Belief] = field(default_factory=dict)
 
 
+def _order(c: Contribution) -> tuple[Any, ...]:
+    premises = tuple((p.kind, p.id, p.side or "", p.cf, p.detail) for p in c.premises)
+    return (-abs(c.cf), c.rule, premises)
+
+
 def _believe(kind: Any, key: tuple[str, Side], evidence: list[Contribution]) -> Belief:
-    ordered = tuple(sorted(evidence, key=lambda c: (-abs(c.cf), c.rule, c.premises)))
+    ordered = tuple(sorted(evidence, key=_order))
     combined = combine_all(c.cf for c in ordered)
     return Belief(kind, key[0], key[1], combined.value, ordered, combined.steps)
 
@@ -184,19 +189,16 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         self.run_state = d
         try:
             self.reset()
+            observed: dict[tuple[str, Side], float] = {}
             for f in request.findings:
                 sides: tuple[Side, ...] = (
                     ("left", "right") if f.side in (None, "bilateral") else (f.side,)  # type: ignore[assignment]
                 )
-                detail = f"{'seen' if f.present else 'not seen'}" + (
-                    f" ({f.side})" if f.side else ""
-                )
-                for side in sides:
-                    self.declare(
-                        Observed(
-                            sign=f.sign, side=side, cf=1.0 if f.present else -1.0, detail=detail
-                        )
-                    )
+                for side in sides:  # a sign counts once per side, however often it is given
+                    observed.setdefault((f.sign, side), 1.0 if f.present else -1.0)
+            for (sign, side), cf in sorted(observed.items()):
+                detail = "seen" if cf > 0 else "not seen"
+                self.declare(Observed(sign=sign, side=side, cf=cf, detail=detail))
             for row in measured:
                 self.declare(MeasuredSide(**row))
             self.declare(Stage(name="states"))

@@ -39,7 +39,7 @@ def _measured(kb: KnowledgeBase, request: AssessmentRequest) -> list[dict[str, A
                     "measure": m.measure,
                     "side": side,
                     "value": value,
-                    "lsi": round(lsi, 2),
+                    "lsi": lsi,
                     "weaker": side == weaker,
                 }
             )

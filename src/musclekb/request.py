@@ -96,9 +96,6 @@ def _number(c: _Collector, where: str, value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         c.add(where, f"expected a number, got {value!r}")
         return None
-    if value < 0:
-        c.add(where, f"negative value {value!r}: measures are zero or more")
-        return None
     return float(value)
 
 
@@ -177,7 +174,12 @@ def _measurements(c: _Collector, raw: object) -> list[Measurement]:
             continue
         measure = c.kb.measures[measure_id]
         for side, value in (("left", left), ("right", right)):
-            if not measure.min_value <= value <= measure.max_value:
+            if value < 0 <= measure.min_value:
+                c.add(
+                    f"{where}.{side}",
+                    f"negative value {value:g}: {measure.label!r} is zero or more",
+                )
+            elif not measure.min_value <= value <= measure.max_value:
                 c.add(
                     f"{where}.{side}",
                     f"{value:g} {measure.unit} is outside the valid range "
