@@ -272,6 +272,7 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
                 forms=r.ids(s, MK.form),
                 components=r.ids(s, MK.hasComponent),
                 lateral=bool(r.py(s, MK.lateral)),
+                compares_sides=any(bool(r.py(f, MK.comparesSides)) for f in g.objects(s, MK.form)),
                 conditions=r.ids(s, MK.mayLeadTo),
             ),
         )

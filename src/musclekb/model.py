@@ -134,6 +134,7 @@ class Imbalance(Entity):
     components: tuple[str, ...] = ()
     lateral: bool = True
     conditions: tuple[str, ...] = ()
+    compares_sides: bool = False
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ class Reasoner:
                 continue
             if not imbalance.lateral:
                 out.append((best, None))
-            elif "form-side-to-side" in imbalance.forms:
+            elif imbalance.compares_sides:
                 if abs(lcf - rcf) < 1e-9:
                     dropped[imb_id] = (
                         "found equally on both sides, so not a side-to-side difference"

@@ -64,6 +64,7 @@ class MK(DefinedNamespace):
     betterDirection: URIRef  # better direction
     certainty: URIRef  # certainty factor
     code: URIRef  # code
+    comparesSides: URIRef  # compares sides
     contraindication: URIRef  # contraindication
     equipment: URIRef  # equipment
     excludedForLevel: URIRef  # excluded for level
