@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
     from musclekb.plan import PlanResult
     from musclekb.request import AssessmentRequest
+    from musclekb.tables import Tables
     from musclekb.trace import Belief
 
 __all__ = ["Assessment", "PlanItem", "ReportedAdvisory", "ReportedImbalance"]
@@ -59,10 +60,11 @@ class Assessment:
 
     def __init__(self, kb: KnowledgeBase, request: AssessmentRequest, d: Derivation,
                  explainer: Explainer, reported: list[tuple[Belief, str | None]],
-                 dropped: dict[str, str], states: list[Belief], plan: PlanResult) -> None:  # fmt: skip
+                 dropped: dict[str, str], states: list[Belief], plan: PlanResult,
+                 tables: Tables) -> None:  # fmt: skip
         self.kb, self.request, self.derivation = kb, request, d
         self.explainer, self._reported, self.dropped = explainer, reported, dropped
-        self.state_beliefs, self._plan = states, plan
+        self.state_beliefs, self._plan, self._tables = states, plan, tables
 
     # ------------------------------------------------------------------ conclusions
 
@@ -208,11 +210,7 @@ class Assessment:
         raise LookupFailedError("imbalance or exercise", target)
 
     def _why_not_imbalance(self, target: str) -> dict[str, Any]:
-        rules = tuple(
-            r
-            for r in self.kb.rules.values()
-            if r.rule_type == "pattern" and r.then_imbalance == target
-        )
+        rules = self._tables.pattern_rules_by_imbalance.get(target, ())
         reported = [side for b, side in self._reported if b.id == target]
         sides = {}
         for side in ("left", "right"):

@@ -58,6 +58,7 @@ class Derivation:
     imbalance_evidence: dict[tuple[str, Side], list[Contribution]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    fired: set[tuple[str, Side]] = field(default_factory=set)
     states: dict[tuple[str, Side], Belief] = field(default_factory=dict)
     imbalances: dict[tuple[str, Side], Belief] = field(default_factory=dict)
 
@@ -139,6 +140,8 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
     def pattern_evidence(self, state: str, side: Side) -> None:
         d = self._d()
         for rule in self.tables.pattern_rules_by_premise.get(state, ()):
+            if (rule.id, side) in d.fired:
+                continue  # already fired from another of its premises
             premises = self._premises(rule.if_states, side, d) + self._premises(
                 rule.if_opposite_states, OPPOSITE[side], d
             )
@@ -146,8 +149,7 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                 continue
             held = tuple(p for p in premises if p is not None)
             key = (rule.then_imbalance or "", side)
-            if any(c.rule == rule.id for c in d.imbalance_evidence[key]):
-                continue  # already fired from another of its premises
+            d.fired.add((rule.id, side))
             weakest = min(p.cf for p in held)
             d.imbalance_evidence[key].append(
                 Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)

@@ -78,7 +78,7 @@ class Reasoner:
             self.kb, self.tables, [b for b, _ in reported], states, parsed.context, weaker
         )
         return Assessment(
-            self.kb, parsed, d, Explainer(self.kb, d), reported, dropped, states, plan
+            self.kb, parsed, d, Explainer(self.kb, d), reported, dropped, states, plan, self.tables
         )
 
     def _weaker_side(self, reported: list[tuple[Belief, str | None]]) -> str | None:

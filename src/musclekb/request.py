@@ -99,15 +99,20 @@ def _number(c: _Collector, where: str, value: object) -> float | None:
     return float(value)
 
 
-def _findings(c: _Collector, raw: object) -> list[Finding]:
+def _list(c: _Collector, raw: object, where: str) -> list[Any]:
+    """``raw`` as a list (None is empty); anything else is a problem reported at ``where``."""
     if raw is None:
         return []
     if not isinstance(raw, list):
-        c.add("findings", "expected a list of findings")
+        c.add(where, f"expected a list of {where}")
         return []
+    return raw
+
+
+def _findings(c: _Collector, raw: object) -> list[Finding]:
     out: list[Finding] = []
     seen: dict[tuple[str, str], tuple[bool, int]] = {}
-    for i, item in enumerate(raw):
+    for i, item in enumerate(_list(c, raw, "findings")):
         where = f"findings[{i}]"
         if not isinstance(item, Mapping):
             c.add(where, 'expected an object like {"sign": "...", "side": "left", "present": true}')
@@ -155,14 +160,9 @@ def _findings(c: _Collector, raw: object) -> list[Finding]:
 
 
 def _measurements(c: _Collector, raw: object) -> list[Measurement]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        c.add("measurements", "expected a list of measurements")
-        return []
     out: list[Measurement] = []
     seen: set[str] = set()
-    for i, item in enumerate(raw):
+    for i, item in enumerate(_list(c, raw, "measurements")):
         where = f"measurements[{i}]"
         if not isinstance(item, Mapping):
             c.add(where, 'expected an object like {"measure": "...", "left": 30, "right": 14}')
