@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import musclekb
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
@@ -45,3 +50,14 @@ def shared() -> Path:
     if not (path / "seeds").is_dir():
         pytest.fail(f"the shared folder with seeds/ and reference/ is expected at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def api_client() -> Iterator[TestClient]:
+    """One started app (knowledge base loaded, engine built) shared by the API tests."""
+    from fastapi.testclient import TestClient
+
+    from musclekb_api.app import create_app
+
+    with TestClient(create_app()) as client:
+        yield client

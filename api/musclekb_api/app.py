@@ -9,7 +9,17 @@ from fastapi import FastAPI
 
 import musclekb
 from musclekb_api.problems import install_problem_handlers
-from musclekb_api.routers import health, kb
+from musclekb_api.routers import (
+    assessments,
+    browse,
+    export,
+    graph,
+    health,
+    kb,
+    page,
+    search,
+    sparql,
+)
 from musclekb_api.settings import Settings, get_settings
 
 __all__ = ["create_app"]
@@ -22,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = settings or get_settings()
         app.state.kb = musclekb.load(chosen.knowledge_dir)
+        app.state.reasoner = musclekb.Reasoner(app.state.kb)
         yield
 
     app = FastAPI(
@@ -32,5 +43,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.include_router(health.router)
-    app.include_router(kb.router)
+    for module in (kb, browse, search, graph, assessments, sparql, export, page):
+        app.include_router(module.router)
     return app

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from musclekb import KnowledgeBase
+from musclekb import KnowledgeBase, Reasoner
+from musclekb_api.settings import Settings, get_settings
 
-__all__ = ["KB", "get_kb"]
+__all__ = ["KB", "Engine", "SettingsDep", "get_kb", "get_reasoner"]
 
 
 def get_kb(request: Request) -> KnowledgeBase:
@@ -16,4 +17,11 @@ def get_kb(request: Request) -> KnowledgeBase:
     return kb
 
 
+def get_reasoner(request: Request) -> Reasoner:
+    reasoner: Reasoner = request.app.state.reasoner
+    return reasoner
+
+
 KB = Annotated[KnowledgeBase, Depends(get_kb)]
+Engine = Annotated[Reasoner, Depends(get_reasoner)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
