@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Combination", "combine", "combine_all", "fmt"]
+__all__ = ["Combination", "combine", "combine_all", "combine_value", "fmt"]
 
 
 def fmt(x: float) -> str:
@@ -74,3 +74,19 @@ def combine_all(values: Iterable[float]) -> Combination:
     else:
         total = pos if positives else neg
     return Combination(round(total, 6), tuple(steps))
+
+
+def combine_value(values: Iterable[float]) -> float:
+    """The value :func:`combine_all` gives, without writing out the steps."""
+    pos = neg = 0.0
+    seen_pos = seen_neg = False
+    for v in sorted(values, key=lambda x: -abs(x)):
+        if v > 0:
+            pos = pos + v * (1 - pos)
+            seen_pos = True
+        elif v < 0:
+            neg = neg + v * (1 + neg)
+            seen_neg = True
+    if seen_pos and seen_neg:
+        return round(combine(pos, neg), 6)
+    return round(pos if seen_pos else neg, 6)

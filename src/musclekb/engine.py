@@ -1,8 +1,9 @@
 """The forward-chaining engine: a few generic experta rules driven by lookup tables.
 
-Stages, ordered by salience: findings and measurements -> evidence for muscle states (per side);
-combine the evidence of each state; believed states -> evidence for imbalance patterns through the
-pattern rules; combine that evidence, with the causes from the person's history. Evidence is kept
+Stages, ordered by salience: findings and measurements -> evidence for muscle states (per side),
+one firing per finding or measured side; combine the evidence of each state; believed states ->
+evidence for imbalance patterns through the pattern rules (one firing that reads only the rules
+mentioning a believed state); combine that evidence, with the causes from the person's history. Evidence is kept
 with its rule id, so two rules that conclude the same thing both count. The engine is built once
 per process and reused with ``reset()``; instances are not shared between threads.
 """
@@ -13,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from musclekb.cf import combine_all
+from musclekb.agenda import DepthOrder
+from musclekb.cf import combine_value
 from musclekb.experta_compat import import_experta
 from musclekb.request import AssessmentRequest
 from musclekb.tables import Tables
@@ -38,10 +40,6 @@ class MeasuredSide(Fact):  # type: ignore[misc]
     """One side of a measurement, with the limb symmetry index of the pair."""
 
 
-class StateBelief(Fact):  # type: ignore[misc]
-    """A muscle state believed above the threshold on one side."""
-
-
 class Stage(Fact):  # type: ignore[misc]
     pass
 
@@ -63,19 +61,20 @@ class Derivation:
     imbalances: dict[tuple[str, Side], Belief] = field(default_factory=dict)
 
 
-def _order(c: Contribution) -> tuple[Any, ...]:
-    premises = tuple((p.kind, p.id, p.side or "", p.cf, p.detail) for p in c.premises)
-    return (-abs(c.cf), c.rule, premises)
+def _order(c: Contribution) -> tuple[float, str]:
+    # A rule contributes at most once to one conclusion on one side, so this order is total.
+    return (-abs(c.cf), c.rule)
 
 
 def _believe(kind: Any, key: tuple[str, Side], evidence: list[Contribution]) -> Belief:
     ordered = tuple(sorted(evidence, key=_order))
-    combined = combine_all(c.cf for c in ordered)
-    return Belief(kind, key[0], key[1], combined.value, ordered, combined.steps)
+    return Belief(kind, key[0], key[1], combine_value(c.cf for c in ordered), ordered)
 
 
 class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
     """Generic rules; what they conclude comes from :class:`~musclekb.tables.Tables`."""
+
+    __strategy__ = DepthOrder
 
     def __init__(self, tables: Tables) -> None:
         super().__init__()
@@ -84,9 +83,13 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
 
     # -- stage 1: findings and measurements -> evidence for muscle states
 
-    @Rule(Observed(sign=MATCH.sign, side=MATCH.side, cf=MATCH.cf, detail=MATCH.detail), salience=30)
-    def sign_evidence(self, sign: str, side: Side, cf: float, detail: str) -> None:
+    # The stage-1 rules bind the whole fact rather than each field: every field binding is a node
+    # of experta's network that each fact passes through, and these rules test no field anyway.
+
+    @Rule(AS.fact << Observed(), salience=30)
+    def sign_evidence(self, fact: Any) -> None:
         d = self._d()
+        sign, side, cf, detail = fact["sign"], fact["side"], fact["cf"], fact["detail"]
         premise = Premise("finding", sign, side, cf, detail)
         for rule in self.tables.sign_rules.get(sign, ()):
             target = OPPOSITE[side] if rule.side == "opposite" else side
@@ -94,15 +97,11 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                 Contribution(rule.id, rule.certainty, (premise,), rule.certainty * cf)
             )
 
-    @Rule(
-        MeasuredSide(measure=MATCH.measure, side=MATCH.side, value=MATCH.value, lsi=MATCH.lsi,
-                     weaker=MATCH.weaker),
-        salience=30,
-    )  # fmt: skip
-    def measure_evidence(
-        self, measure: str, side: Side, value: float, lsi: float, weaker: bool
-    ) -> None:
+    @Rule(AS.fact << MeasuredSide(), salience=30)
+    def measure_evidence(self, fact: Any) -> None:
         d = self._d()
+        measure, side, value = fact["measure"], fact["side"], fact["value"]
+        lsi, weaker = fact["lsi"], fact["weaker"]
         for rule in self.tables.measure_rules.get(measure, ()):
             if rule.lsi_below is not None:
                 holds, detail = (
@@ -128,40 +127,44 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         d = self._d()
         self.retract(stage)
         for key in sorted(d.state_evidence):
-            belief = _believe("state", key, d.state_evidence[key])
-            d.states[key] = belief
-            if belief.cf > d.threshold:
-                self.declare(StateBelief(state=key[0], side=key[1], cf=belief.cf))
+            d.states[key] = _believe("state", key, d.state_evidence[key])
         self.declare(Stage(name="patterns"))
 
     # -- stage 2: believed muscle states -> evidence for imbalance patterns
 
-    @Rule(Stage(name="patterns"), StateBelief(state=MATCH.state, side=MATCH.side), salience=10)
-    def pattern_evidence(self, state: str, side: Side) -> None:
+    @Rule(Stage(name="patterns"), salience=10)
+    def pattern_evidence(self) -> None:
+        """Each pattern rule fires once per side, when every premise is believed above the
+        threshold; it is found through the states it mentions, so only candidate rules are read."""
         d = self._d()
-        for rule in self.tables.pattern_rules_by_premise.get(state, ()):
-            if (rule.id, side) in d.fired:
-                continue  # already fired from another of its premises
-            premises = self._premises(rule.if_states, side, d) + self._premises(
-                rule.if_opposite_states, OPPOSITE[side], d
-            )
-            if any(p is None for p in premises):
+        for (state, side), belief in sorted(d.states.items()):
+            if belief.cf <= d.threshold:
                 continue
-            held = tuple(p for p in premises if p is not None)
-            key = (rule.then_imbalance or "", side)
-            d.fired.add((rule.id, side))
-            weakest = min(p.cf for p in held)
-            d.imbalance_evidence[key].append(
-                Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)
-            )
+            for rule in self.tables.pattern_rules_by_premise.get(state, ()):
+                if (rule.id, side) in d.fired:
+                    continue  # already fired from another of its premises
+                held = self._premises(rule.if_states, side, d)
+                if held is None:
+                    continue
+                opposite = self._premises(rule.if_opposite_states, OPPOSITE[side], d)
+                if opposite is None:
+                    continue
+                held += opposite
+                d.fired.add((rule.id, side))
+                weakest = min(p.cf for p in held)
+                d.imbalance_evidence[(rule.then_imbalance or "", side)].append(
+                    Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)
+                )
 
     @staticmethod
-    def _premises(states: tuple[str, ...], side: Side, d: Derivation) -> tuple[Premise | None, ...]:
-        out: list[Premise | None] = []
+    def _premises(states: tuple[str, ...], side: Side, d: Derivation) -> tuple[Premise, ...] | None:
+        """The premises as held facts, or None when one is not believed above the threshold."""
+        out: list[Premise] = []
         for state in states:
             belief = d.states.get((state, side))
-            ok = belief is not None and belief.cf > d.threshold
-            out.append(Premise("state", state, side, belief.cf) if ok and belief else None)
+            if belief is None or belief.cf <= d.threshold:
+                return None
+            out.append(Premise("state", state, side, belief.cf))
         return tuple(out)
 
     @Rule(AS.stage << Stage(name="patterns"), salience=0)

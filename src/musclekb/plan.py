@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING
 from musclekb.request import Context
 
 if TYPE_CHECKING:
-    from musclekb.kb import KnowledgeBase
+    from musclekb.exercise_index import ExerciseIndex
     from musclekb.tables import Tables
     from musclekb.trace import Belief
 
 __all__ = ["Candidate", "PlanResult", "build_plan"]
 
-FIT = {"self": 1.0, "group": 0.8, "member": 0.6}
 STATE_WEIGHT = 0.5
 UNILATERAL_BONUS = 1.2
 LEVEL_ABOVE_FACTOR = 0.5
@@ -57,49 +56,36 @@ class PlanResult:
     weaker_side: str | None
 
 
-def _fit_kind(kb: KnowledgeBase, state_muscle: str, named: str) -> str:
-    if named == state_muscle:
-        return "self"
-    if state_muscle in kb.members.get(named, ()):
-        return "group"
-    return "member"
-
-
-def _context_factor(kb: KnowledgeBase, cand: Candidate, ctx: Context, weaker: str | None) -> None:
-    ex = kb.exercises[cand.exercise]
+def _context_factor(
+    index: ExerciseIndex, cand: Candidate, ctx: Context, weaker: str | None
+) -> None:
+    ex = index.profiles[cand.exercise]
     if ctx.equipment is not None:
-        missing = sorted(set(ex.equipment) - set(ctx.equipment))
+        missing = sorted(ex.equipment.difference(ctx.equipment))
         if missing:
             cand.excluded.append(f"needs equipment not available: {', '.join(missing)}")
-    for cid in ex.contraindications:
-        contra = kb.contraindications[cid]
-        if contra.excluded_from_pain is not None and ctx.pain >= contra.excluded_from_pain:
-            cand.excluded.append(f"{contra.label} (pain {ctx.pain}/10)")
-        if ctx.level is not None and ctx.level in contra.excluded_for_levels:
-            cand.excluded.append(f"{contra.label} (level {kb.levels[ctx.level].label})")
-    if ctx.pain > 0:
-        kind = kb.exercise_kinds[ex.exercise_kind]
-        unsafe = [kb.load_modes[m].label for m in ex.load_modes if not kb.load_modes[m].pain_safe]
-        if not kind.pain_safe:
-            cand.excluded.append(f"held back while in pain: {kind.label} work")
-        elif unsafe and len(unsafe) == len(ex.load_modes):
-            cand.excluded.append(f"held back while in pain: {', '.join(unsafe)} load")
-    if ctx.level is not None and ex.level:
-        gap = kb.levels[ex.level].rank - kb.levels[ctx.level].rank
+    for label, from_pain, for_levels in ex.contraindications:
+        if from_pain is not None and ctx.pain >= from_pain:
+            cand.excluded.append(f"{label} (pain {ctx.pain}/10)")
+        if ctx.level is not None and ctx.level in for_levels:
+            cand.excluded.append(f"{label} (level {index.level_label[ctx.level]})")
+    if ctx.pain > 0 and ex.pain_hold_back:
+        cand.excluded.append(ex.pain_hold_back)
+    if ctx.level is not None and ex.level_rank is not None:
+        gap = ex.level_rank - index.level_rank[ctx.level]
+        level = index.level_label[ctx.level]
         if gap >= 2:
-            cand.excluded.append(f"two levels above {kb.levels[ctx.level].label}")
+            cand.excluded.append(f"two levels above {level}")
         elif gap == 1:
             cand.factor *= LEVEL_ABOVE_FACTOR
-            cand.reasons.append(
-                f"one level above {kb.levels[ctx.level].label}: x{LEVEL_ABOVE_FACTOR}"
-            )
+            cand.reasons.append(f"one level above {level}: x{LEVEL_ABOVE_FACTOR}")
     if ex.unilateral and weaker is not None:
         cand.factor *= UNILATERAL_BONUS
         cand.reasons.append(f"unilateral work for the weaker ({weaker}) side: x{UNILATERAL_BONUS}")
 
 
 def build_plan(
-    kb: KnowledgeBase,
+    index: ExerciseIndex,
     tables: Tables,
     reported: list[Belief],
     states: list[Belief],
@@ -108,31 +94,27 @@ def build_plan(
 ) -> PlanResult:
     """Score every exercise that addresses a believed state or a reported imbalance."""
     cands: dict[str, Candidate] = {}
+    profiles = index.profiles
 
     def cand(ex_id: str) -> Candidate:
-        if ex_id not in cands:
-            kind = kb.exercise_kinds[kb.exercises[ex_id].exercise_kind]
-            cands[ex_id] = Candidate(ex_id, kind.phase)
-        return cands[ex_id]
+        found = cands.get(ex_id)
+        if found is None:
+            found = cands[ex_id] = Candidate(ex_id, profiles[ex_id].phase)
+        return found
 
-    believed = {(b.id, b.side): b.cf for b in states}
+    believed = {(b.id, b.side) for b in states}
     for s in states:
-        muscle = kb.states[s.id].muscle
-        best: dict[str, float] = defaultdict(float)
-        for ex_id, named, _role in kb.addressing.get(s.id, ()):
-            best[ex_id] = max(best[ex_id], FIT[_fit_kind(kb, muscle, named)])
-        for ex_id, fit in best.items():
+        for ex_id, fit in index.by_state.get(s.id, ()):
             c = cand(ex_id)
             c.states[(s.id, s.side)] = round(s.cf * fit, 4)
             c.score += STATE_WEIGHT * s.cf * fit
             c.sides.add(s.side)
     for imb in reported:
         match: dict[str, float] = defaultdict(float)
-        for component in kb.imbalances[imb.id].components:
+        for component in tables.components.get(imb.id, ()):
             weight = 1.0 if (component, imb.side) in believed else 0.5
-            muscle = kb.states[component].muscle
-            for ex_id, named, _role in kb.addressing.get(component, ()):
-                match[ex_id] = max(match[ex_id], weight * FIT[_fit_kind(kb, muscle, named)])
+            for ex_id, fit in index.by_state.get(component, ()):
+                match[ex_id] = max(match[ex_id], weight * fit)
         for rule in tables.remedy_rules_by_imbalance.get(imb.id, ()):
             if rule.then_exercise and rule.certainty > 0:
                 match[rule.then_exercise] = max(match[rule.then_exercise], rule.certainty)
@@ -142,14 +124,10 @@ def build_plan(
             c.score += imb.cf * value
             c.sides.add(imb.side)
     for c in cands.values():
-        _context_factor(kb, c, ctx, weaker)
+        _context_factor(index, c, ctx, weaker)
         c.score = round(c.score * c.factor, 4)
-    by_phase: dict[str, list[Candidate]] = defaultdict(list)
-    for c in cands.values():
-        if not c.excluded and c.score > 0:
-            by_phase[c.phase].append(c)
-    chosen: list[Candidate] = []
-    for phase in sorted(by_phase, key=lambda p: kb.phases[p].order):
-        ranked = sorted(by_phase[phase], key=lambda c: (-c.score, c.exercise))
-        chosen.extend(ranked)
+    chosen = sorted(
+        (c for c in cands.values() if not c.excluded and c.score > 0),
+        key=lambda c: (profiles[c.exercise].phase_order, -c.score, c.exercise),
+    )
     return PlanResult(chosen, cands, weaker)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from musclekb.assessment import Assessment
 from musclekb.engine import ForwardEngine
+from musclekb.exercise_index import index_exercises
 from musclekb.explain import Explainer
 from musclekb.plan import build_plan
 from musclekb.request import AssessmentRequest, parse_request
@@ -52,6 +53,7 @@ class Reasoner:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.tables = compile_tables(kb)
+        self.exercises = index_exercises(kb)
         self._pool: queue.LifoQueue[ForwardEngine] = queue.LifoQueue()
         self._pool.put(ForwardEngine(self.tables))
 
@@ -75,7 +77,7 @@ class Reasoner:
         )
         weaker = self._weaker_side(reported)
         plan = build_plan(
-            self.kb, self.tables, [b for b, _ in reported], states, parsed.context, weaker
+            self.exercises, self.tables, [b for b, _ in reported], states, parsed.context, weaker
         )
         return Assessment(
             self.kb, parsed, d, Explainer(self.kb, d), reported, dropped, states, plan, self.tables

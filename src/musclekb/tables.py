@@ -30,6 +30,7 @@ class Tables:
     cause_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
     remedy_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
     state_rules_by_state: Mapping[str, tuple[Rule, ...]]
+    components: Mapping[str, tuple[str, ...]]
 
 
 def _freeze(index: dict[str, list[Rule]]) -> Mapping[str, tuple[Rule, ...]]:
@@ -62,4 +63,5 @@ def compile_tables(kb: KnowledgeBase) -> Tables:
     return Tables(
         _freeze(sign), _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
         _freeze(cause), _freeze(remedy), _freeze(by_state),
+        MappingProxyType({i.id: i.components for i in kb.imbalances.values()}),
     )  # fmt: skip

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
+
+from musclekb.cf import combine_all
 
 __all__ = ["Belief", "BeliefKey", "Contribution", "Premise", "Side"]
 
@@ -45,7 +48,11 @@ class Belief:
     side: Side
     cf: float
     contributions: tuple[Contribution, ...]
-    arithmetic: tuple[str, ...]
+
+    @cached_property
+    def arithmetic(self) -> tuple[str, ...]:
+        """The combination, step by step; written out only when an explanation asks for it."""
+        return combine_all(c.cf for c in self.contributions).steps
 
     @property
     def key(self) -> BeliefKey:

@@ -1,0 +1,95 @@
+"""What the planner needs to know about each exercise, compiled once from the knowledge base.
+
+For every muscle state: the exercises that address it, each with its best fit (1 when the
+exercise names the muscle itself, 0.8 a group the muscle belongs to, 0.6 a muscle inside it).
+For every exercise: its phase and the facts the context factor reads (equipment, contraindications,
+whether its kind and load are safe to start with in pain, its level, whether it is unilateral).
+Planning then costs a walk over the believed states, not over the exercise list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from musclekb.kb import KnowledgeBase
+
+__all__ = ["FIT", "ExerciseIndex", "ExerciseProfile", "index_exercises"]
+
+FIT = {"self": 1.0, "group": 0.8, "member": 0.6}
+
+
+@dataclass(frozen=True)
+class ExerciseProfile:
+    phase: str
+    phase_order: int
+    equipment: frozenset[str]
+    # (label, excluded from this pain level or None, excluded for these levels)
+    contraindications: tuple[tuple[str, int | None, frozenset[str]], ...]
+    pain_hold_back: str | None  # why it is held back while in pain, or None when it is safe
+    level_rank: int | None
+    unilateral: bool
+
+
+@dataclass(frozen=True)
+class ExerciseIndex:
+    by_state: Mapping[str, tuple[tuple[str, float], ...]]
+    profiles: Mapping[str, ExerciseProfile]
+    level_rank: Mapping[str, int]
+    level_label: Mapping[str, str]
+
+
+def _fit(kb: KnowledgeBase, state_muscle: str, named: str) -> float:
+    if named == state_muscle:
+        return FIT["self"]
+    if state_muscle in kb.members.get(named, ()):
+        return FIT["group"]
+    return FIT["member"]
+
+
+def _pain_hold_back(kb: KnowledgeBase, exercise_id: str) -> str | None:
+    ex = kb.exercises[exercise_id]
+    kind = kb.exercise_kinds[ex.exercise_kind]
+    if not kind.pain_safe:
+        return f"held back while in pain: {kind.label} work"
+    unsafe = [kb.load_modes[m].label for m in ex.load_modes if not kb.load_modes[m].pain_safe]
+    if unsafe and len(unsafe) == len(ex.load_modes):
+        return f"held back while in pain: {', '.join(unsafe)} load"
+    return None
+
+
+def index_exercises(kb: KnowledgeBase) -> ExerciseIndex:
+    by_state: dict[str, tuple[tuple[str, float], ...]] = {}
+    for state_id, matches in kb.addressing.items():
+        muscle = kb.states[state_id].muscle
+        best: dict[str, float] = {}
+        for ex_id, named, _role in matches:
+            best[ex_id] = max(best.get(ex_id, 0.0), _fit(kb, muscle, named))
+        by_state[state_id] = tuple(sorted(best.items()))
+    levels = kb.levels
+    profiles = {}
+    for ex in kb.exercises.values():
+        phase = kb.exercise_kinds[ex.exercise_kind].phase
+        contras = tuple(
+            (c.label, c.excluded_from_pain, frozenset(c.excluded_for_levels))
+            for c in (kb.contraindications[cid] for cid in ex.contraindications)
+        )
+        profiles[ex.id] = ExerciseProfile(
+            phase=phase,
+            phase_order=kb.phases[phase].order,
+            equipment=frozenset(ex.equipment),
+            contraindications=contras,
+            pain_hold_back=_pain_hold_back(kb, ex.id),
+            level_rank=levels[ex.level].rank if ex.level else None,
+            unilateral=ex.unilateral,
+        )
+    return ExerciseIndex(
+        MappingProxyType(by_state),
+        MappingProxyType(profiles),
+        MappingProxyType({k: v.rank for k, v in levels.items()}),
+        MappingProxyType({k: v.label for k, v in levels.items()}),
+    )
