@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import musclekb
+from musclekb.search import SearchIndex
 from musclekb_api.problems import install_problem_handlers
 from musclekb_api.routers import (
     assessments,
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chosen = settings or get_settings()
         app.state.kb = musclekb.load(chosen.knowledge_dir)
         app.state.reasoner = musclekb.Reasoner(app.state.kb)
+        app.state.search_index = SearchIndex.build(app.state.kb)
         yield
 
     app = FastAPI(

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from musclekb import KnowledgeBase, Reasoner
+from musclekb.search import SearchIndex
 from musclekb_api.settings import Settings, get_settings
 
-__all__ = ["KB", "Engine", "SettingsDep", "get_kb", "get_reasoner"]
+__all__ = ["KB", "Engine", "Index", "SettingsDep", "get_kb", "get_reasoner", "get_search_index"]
 
 
 def get_kb(request: Request) -> KnowledgeBase:
@@ -22,6 +23,12 @@ def get_reasoner(request: Request) -> Reasoner:
     return reasoner
 
 
+def get_search_index(request: Request) -> SearchIndex:
+    index: SearchIndex = request.app.state.search_index
+    return index
+
+
 KB = Annotated[KnowledgeBase, Depends(get_kb)]
 Engine = Annotated[Reasoner, Depends(get_reasoner)]
+Index = Annotated[SearchIndex, Depends(get_search_index)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,7 +1,100 @@
-"""Routes for graph (being built)."""
+"""The knowledge graph around one entity: ``GET /v1/graph/{id}``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter()
+import networkx as nx
+from fastapi import APIRouter, Depends, Path, Query
+
+from musclekb import LookupFailedError
+from musclekb.projection import neighbourhood
+from musclekb_api.routers.browse import PROBLEM_RESPONSES, only_parameters
+from musclekb_api.state import KB, Index
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["graph"])
+
+SOURCE_RELATION = "source"
+DEFAULT_MAX_NODES = 150
+
+_EXAMPLE = {
+    "center": "example-sign",
+    "depth": 1,
+    "nodes": [
+        {"id": "example-sign", "kind": "sign", "label": "<label>"},
+        {"id": "example-test", "kind": "test", "label": "<label>"},
+    ],
+    "edges": [{"source": "example-sign", "target": "example-test", "relation": "observedIn"}],
+    "truncated": False,
+}
+
+_NOT_FOUND = {
+    "description": "No entity has this id (problem+json with the closest ids).",
+    "content": {
+        "application/problem+json": {
+            "example": {
+                "type": "about:blank",
+                "title": "Not found",
+                "status": 404,
+                "detail": "no entity with id or label 'exampel'; did you mean 'example'?",
+                "suggestions": ["example"],
+            }
+        }
+    },
+}
+
+
+@router.get(
+    "/graph/{id}",
+    summary="The entities within a few links of one entity, and the links between them",
+    description=(
+        "Links are followed in both directions. Citations (`source`) link almost everything, so "
+        "they are left out unless `include_sources` is set. Nodes come nearest first (then by "
+        "id); when there are more than `max_nodes`, the farthest are dropped, with their edges, "
+        "and `truncated` is true."
+    ),
+    dependencies=[Depends(only_parameters(("depth", "include_sources", "max_nodes")))],
+    responses={
+        200: {"content": {"application/json": {"example": _EXAMPLE}}},
+        404: _NOT_FOUND,
+        **PROBLEM_RESPONSES,
+    },
+)
+def graph(
+    kb: KB,
+    index: Index,
+    id: Annotated[str, Path(description="The id of the entity at the centre.", max_length=300)],
+    depth: Annotated[int, Query(ge=0, le=3, description="How many links out to go (0-3).")] = 1,
+    include_sources: Annotated[
+        bool, Query(description="Follow and show `source` links (citations) too.")
+    ] = False,
+    max_nodes: Annotated[
+        int, Query(ge=1, le=2000, description="At most this many nodes (1-2000).")
+    ] = DEFAULT_MAX_NODES,
+) -> dict[str, Any]:
+    whole = kb.nx
+    if id not in whole:
+        raise LookupFailedError("entity", id, index.suggest(id))
+    skip = frozenset() if include_sources else frozenset({SOURCE_RELATION})
+    sub = neighbourhood(whole, id, depth, skip)
+    distance = nx.single_source_shortest_path_length(sub.to_undirected(as_view=True), id)
+    ordered = sorted(sub.nodes, key=lambda n: (distance.get(n, depth + 1), n))
+    kept = ordered[:max_nodes]
+    keep = set(kept)
+    edges = sorted(
+        (source, target, relation)
+        for source, target, relation in sub.edges(keys=True)
+        if source in keep and target in keep
+    )
+    return {
+        "center": id,
+        "depth": depth,
+        "nodes": [
+            {"id": n, "kind": sub.nodes[n].get("kind", ""), "label": sub.nodes[n].get("label", n)}
+            for n in kept
+        ],
+        "edges": [{"source": s, "target": t, "relation": r} for s, t, r in edges],
+        "truncated": len(ordered) > len(kept),
+    }

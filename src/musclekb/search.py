@@ -1,0 +1,492 @@
+"""Forgiving search over the names of every entity: labels, synonyms and ids.
+
+Build the index once per knowledge base (:meth:`SearchIndex.build`); each query is then cheap.
+A query forgives case, punctuation, word order, plurals, small typos and unfinished words, and it
+finds an entity by any of its synonyms.
+
+How a query is matched
+----------------------
+Text is *normalised*: accents and case are folded, apostrophes dropped, everything that is not a
+letter or digit splits words, and each word goes through a light plural stemmer (:func:`stem`:
+``knees`` -> ``knee``, ``stretches`` -> ``stretch``, ``injuries`` -> ``injury``; words ending in
+``ss``, ``us`` or ``is`` are kept, so ``gluteus`` stays whole).
+
+Each query word is compared with every word in the index's vocabulary: the same stem scores 1; a
+query word of three or more letters that begins a longer word scores between 0.6 and 0.9 (more
+the more of the word it covers); a word of four or more letters within one edit (two for eight
+letters or more; an edit is an insertion, deletion, substitution or swap of two neighbours) scores
+``0.9 * (1 - edits / longer length)``.
+
+Words are weighted by rarity, ``log(1 + N / df)`` over the N entities (a word in most names, such
+as ``in`` or ``of``, counts little). For one name of an entity, *recall* R is the weighted share of
+the query's words found in the name (each at its best similarity) and *precision* P the weighted
+share of the name's words found in the query.
+
+The score, between 0 and 1:
+
+* ``1.0``  the query is the name (case, accents, punctuation and spacing ignored);
+* ``0.98`` the same words after stemming, in the same order (``knees cave in`` for ``knee caves in``);
+* otherwise ``0.85 * R**0.6 * P**0.4``, plus ``0.06`` when the query's words occur in the name in
+  the same order and next to each other, plus ``0.04`` when the name starts with the query's first
+  word: at most 0.95, so any exact name outranks every partial one.
+
+An entity scores as its best name (``matched`` says which); results below ``min_score`` are dropped.
+Ties are broken by kind (in the order of :data:`KIND_ORDER`, then any other kind alphabetically),
+then by label and id, so the order never depends on how the knowledge base was loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from musclekb.errors import LookupFailedError
+
+if TYPE_CHECKING:
+    from musclekb.kb import KnowledgeBase
+    from musclekb.model import Entity
+
+__all__ = ["DEFAULT_MIN_SCORE", "KIND_ORDER", "Hit", "SearchIndex", "normalise", "stem"]
+
+#: Results scoring below this are not returned unless the caller asks otherwise.
+DEFAULT_MIN_SCORE = 0.3
+
+#: The order in which kinds are ranked when two results score the same.
+KIND_ORDER = (
+    "muscle", "pair", "test", "sign", "measure", "imbalance", "cause", "exercise", "rule", "source",
+)  # fmt: skip
+
+_EXACT = 1.0
+_EXACT_STEMMED = 0.98
+_BASE = 0.85
+_PHRASE_BONUS = 0.06
+_START_BONUS = 0.04
+_RECALL_EXPONENT = 0.6
+_PRECISION_EXPONENT = 0.4
+_MIN_PREFIX = 3
+_MIN_FUZZY = 4
+_TWO_EDITS = 8
+_TOKEN_CACHE_SIZE = 4096
+_RANKING_CACHE_SIZE = 256
+
+_SPLIT = re.compile(r"[^0-9a-z]+")
+_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
+
+
+def stem(word: str) -> str:
+    """A light plural stemmer for one lower-case word: ``knees`` -> ``knee``, ``injuries`` ->
+    ``injury``, ``stretches`` -> ``stretch``, ``boxes`` -> ``box``; words of three letters or
+    fewer and words ending in ``ss``, ``us`` or ``is`` are left alone."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return [w for w in _SPLIT.split(_APOSTROPHES.sub("", folded)) if w]
+
+
+def normalise(text: str) -> tuple[str, ...]:
+    """The stemmed words of ``text``, in order (see the module documentation)."""
+    return tuple(stem(w) for w in _words(text))
+
+
+def _edit_distance(a: str, b: str, bound: int) -> int:
+    """Optimal string alignment distance between ``a`` and ``b``, or ``bound + 1`` once it is
+    certain to exceed ``bound``."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        row_min = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            row_min = min(row_min, value)
+        if row_min > bound:
+            return bound + 1
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"${word}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _max_edits(word: str) -> int:
+    if len(word) < _MIN_FUZZY:
+        return 0
+    return 1 if len(word) < _TWO_EDITS else 2
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the entity, its score (0..1) and the name that matched."""
+
+    id: str
+    iri: str
+    kind: str
+    label: str
+    score: float
+    matched: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "iri": self.iri,
+            "kind": self.kind,
+            "label": self.label,
+            "score": self.score,
+            "matched": self.matched,
+        }
+
+
+@dataclass(frozen=True)
+class _Name:
+    entity: int
+    text: str
+    stems: tuple[str, ...]
+    distinct: tuple[str, ...]
+    weight: float  # the summed weights of the distinct stems
+
+
+class SearchIndex:
+    """Every entity's names, tokenised and indexed for forgiving search. Immutable once built."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._entities: list[Entity] = list(entities)
+        kinds_seen = {e.kind for e in self._entities}
+        ordered = [k for k in KIND_ORDER if k in kinds_seen]
+        ordered += sorted(kinds_seen - set(ordered))
+        self._kind_rank = {kind: rank for rank, kind in enumerate(ordered)}
+        self._kinds = tuple(ordered)
+        # ties go by kind, then label, then id: each entity's place in that order
+        tie_order = sorted(
+            range(len(self._entities)),
+            key=lambda n: (
+                self._kind_rank[self._entities[n].kind],
+                self._entities[n].label.casefold(),
+                self._entities[n].id,
+            ),
+        )
+        self._tie = [0] * len(self._entities)
+        for place, number in enumerate(tie_order):
+            self._tie[number] = place
+        self._ids_by_kind: dict[str, list[str]] = {k: [] for k in ordered}
+
+        raw: list[tuple[int, str, list[str]]] = []
+        document_frequency: dict[str, int] = {}
+        for number, entity in enumerate(self._entities):
+            self._ids_by_kind[entity.kind].append(entity.id)
+            stems_of_entity: set[str] = set()
+            seen_texts: set[str] = set()
+            for text in (*entity.names, entity.id):
+                words = _words(text)
+                key = " ".join(words)
+                if not words or key in seen_texts:
+                    continue
+                seen_texts.add(key)
+                raw.append((number, text, words))
+                stems_of_entity.update(stem(w) for w in words)
+            for s in stems_of_entity:
+                document_frequency[s] = document_frequency.get(s, 0) + 1
+
+        total = max(len(self._entities), 1)
+        self._weights = {s: math.log(1 + total / df) for s, df in document_frequency.items()}
+        self._unknown_weight = math.log(1 + total)
+
+        self._names: list[_Name] = []
+        self._exact: dict[str, list[int]] = {}
+        self._exact_stemmed: dict[tuple[str, ...], list[int]] = {}
+        self._postings: dict[str, list[int]] = {}
+        self._postings_by_kind: dict[str, dict[str, list[int]]] = {}
+        for number, text, words in raw:
+            stems = tuple(stem(w) for w in words)
+            distinct = tuple(dict.fromkeys(stems))
+            index = len(self._names)
+            self._names.append(
+                _Name(
+                    entity=number,
+                    text=text,
+                    stems=stems,
+                    distinct=distinct,
+                    weight=sum(self._weights[s] for s in distinct),
+                )
+            )
+            self._exact.setdefault(" ".join(words), []).append(index)
+            self._exact_stemmed.setdefault(stems, []).append(index)
+            kind = self._entities[number].kind
+            for s in distinct:
+                self._postings.setdefault(s, []).append(index)
+                self._postings_by_kind.setdefault(s, {}).setdefault(kind, []).append(index)
+
+        self._name_entity = [n.entity for n in self._names]
+        self._name_kind = [self._entities[n.entity].kind for n in self._names]
+        self._name_weight = [n.weight for n in self._names]
+        self._name_first = [n.stems[0] for n in self._names]
+        self._name_set = [frozenset(n.distinct) for n in self._names]
+        self._vocabulary = sorted(self._postings)
+        self._trigram_index: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            for gram in _trigrams(word):
+                self._trigram_index.setdefault(gram, []).append(word)
+        # the index never changes, so similar words and whole rankings can be remembered
+        self._matches = lru_cache(maxsize=_TOKEN_CACHE_SIZE)(self._similar_words)
+        self._ranked = lru_cache(maxsize=_RANKING_CACHE_SIZE)(self._rank)
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> SearchIndex:
+        """Index every entity of every kind in ``kb``."""
+        return cls(e for kind in kb.kinds() for e in kb.all(kind).values())
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind in the index, in tie-breaking order."""
+        return self._kinds
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def search(
+        self,
+        query: str,
+        kinds: Collection[str] | None = None,
+        limit: int | None = 20,
+        min_score: float = DEFAULT_MIN_SCORE,
+    ) -> list[Hit]:
+        """The entities (of ``kinds``, if given) whose names best match ``query``, best first.
+
+        Raises :class:`~musclekb.errors.LookupFailedError` for a kind the index does not hold.
+        """
+        allowed = self._check_kinds(kinds)
+        words = tuple(_words(query))
+        if not words:
+            return []
+        ranked = self._ranked(words, allowed, min_score)
+        if limit is not None:
+            ranked = ranked[:limit]
+        entities, names = self._entities, self._names
+        return [
+            self._hit(entities[names[name].entity], score, names[name].text)
+            for score, name in ranked
+        ]
+
+    def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
+        """Up to ``n`` ids (of ``kind``, if given) closest to ``text``, for error messages."""
+        kinds = None if kind is None else (kind,)
+        found = [hit.id for hit in self.search(text, kinds, limit=n, min_score=0.2)]
+        if found:
+            return found
+        pool = (
+            self._ids_by_kind.get(kind, []) if kind is not None else [e.id for e in self._entities]
+        )
+        return difflib.get_close_matches(text, pool, n=n, cutoff=0.5)
+
+    # ------------------------------------------------------------------ matching
+
+    def _check_kinds(self, kinds: Collection[str] | None) -> frozenset[str] | None:
+        if kinds is None:
+            return None
+        for kind in kinds:
+            if kind not in self._kind_rank:
+                close = difflib.get_close_matches(kind, self._kinds, n=3)
+                raise LookupFailedError("kind", kind, close)
+        return frozenset(kinds)
+
+    def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary stems similar to one query stem, with their similarity."""
+        found: dict[str, float] = {}
+        if word in self._postings:
+            found[word] = 1.0
+        if len(word) >= _MIN_PREFIX:
+            for other in self._prefixed(word):
+                if other != word:
+                    found[other] = 0.6 + 0.3 * len(word) / len(other)
+        bound = _max_edits(word)
+        if bound:
+            for other in self._near(word, bound):
+                edits = _edit_distance(word, other, bound)
+                if 0 < edits <= bound:
+                    similarity = 0.9 * (1 - edits / max(len(word), len(other)))
+                    if similarity > found.get(other, 0.0):
+                        found[other] = similarity
+        return tuple(sorted(found.items()))
+
+    def _prefixed(self, word: str) -> list[str]:
+        start = bisect_left(self._vocabulary, word)
+        out = []
+        for other in self._vocabulary[start:]:
+            if not other.startswith(word):
+                break
+            out.append(other)
+        return out
+
+    def _near(self, word: str, bound: int) -> list[str]:
+        grams = _trigrams(word)
+        # each edit changes at most three trigrams: fewer shared ones rule a word out
+        needed = max(1, len(grams) - 3 * bound)
+        shared: dict[str, int] = {}
+        for gram in grams:
+            for other in self._trigram_index.get(gram, ()):
+                shared[other] = shared.get(other, 0) + 1
+        return [
+            other
+            for other, count in shared.items()
+            if count >= needed and abs(len(other) - len(word)) <= bound
+        ]
+
+    def _rank(
+        self, words: tuple[str, ...], allowed: frozenset[str] | None, min_score: float
+    ) -> tuple[tuple[float, int], ...]:
+        """(score, name index) of each matching entity's best name, in result order."""
+        best = self._score_names(words, allowed, min_score)
+        tie = self._tie
+        return tuple(
+            found for _, found in sorted(best.items(), key=lambda i: (-i[1][0], tie[i[0]]))
+        )
+
+    def _score_names(
+        self, words: tuple[str, ...], allowed: frozenset[str] | None, min_score: float
+    ) -> dict[int, tuple[float, int]]:
+        """Entity number -> (best score, index of its best name)."""
+        name_entity = self._name_entity
+        best: dict[int, tuple[float, int]] = {}
+
+        def offer(name: int, score: float) -> None:
+            entity = name_entity[name]
+            held = best.get(entity)
+            if held is None or score > held[0] or (score == held[0] and name < held[1]):
+                best[entity] = (score, name)
+
+        def admitted(names: list[int]) -> list[int]:
+            if allowed is None:
+                return names
+            return [n for n in names if self._name_kind[n] in allowed]
+
+        for name in admitted(self._exact.get(" ".join(words), [])):
+            offer(name, _EXACT)
+        query = tuple(stem(w) for w in words)
+        for name in admitted(self._exact_stemmed.get(query, [])):
+            offer(name, _EXACT_STEMMED)
+
+        distinct = tuple(dict.fromkeys(query))
+        matches = [self._matches(s) for s in distinct]
+        weights = [self._weights.get(s, self._unknown_weight) for s in distinct]
+        query_weight = sum(weights)
+        postings = self._postings_of(allowed)
+
+        # recall: per name, the summed weight of the query stems it holds, each at its best similarity
+        recall: dict[int, float] = {}
+        for weight, similar in zip(weights, matches, strict=True):
+            if len(similar) == 1:
+                other, similarity = similar[0]
+                gain = weight * similarity
+                for name in postings(other):
+                    recall[name] = recall.get(name, 0.0) + gain
+                continue
+            per_name: dict[int, float] = {}
+            for other, similarity in similar:
+                for name in postings(other):
+                    if similarity > per_name.get(name, 0.0):
+                        per_name[name] = similarity
+            for name, similarity in per_name.items():
+                recall[name] = recall.get(name, 0.0) + weight * similarity
+
+        # precision: per name, the summed weight of its stems that some query stem matches
+        stem_best: dict[str, float] = {}
+        for similar in matches:
+            for other, similarity in similar:
+                if similarity > stem_best.get(other, 0.0):
+                    stem_best[other] = similarity
+        covered: dict[int, float] = {}
+        for other, similarity in stem_best.items():
+            gain = self._weights[other] * similarity
+            for name in postings(other):
+                covered[name] = covered.get(name, 0.0) + gain
+
+        # the least recall with which a name could still reach min_score (full precision, bonuses)
+        reachable = (min_score - _PHRASE_BONUS - _START_BONUS) / _BASE
+        needed = query_weight * (reachable ** (1 / _RECALL_EXPONENT) if reachable > 0 else 0.0)
+        complete = query_weight * (1 - 1e-9)
+        first_words = {other for other, _ in matches[0]}
+        query_set = frozenset(query)
+        name_weight, name_first, name_set = self._name_weight, self._name_first, self._name_set
+        for name, gained in recall.items():
+            if gained < needed:
+                continue
+            score = (
+                _BASE
+                * (gained / query_weight) ** _RECALL_EXPONENT
+                * (covered[name] / name_weight[name]) ** _PRECISION_EXPONENT
+            )
+            if (
+                gained >= complete
+                and query_set <= name_set[name]
+                and _contains_run(self._names[name].stems, query)
+            ):
+                score += _PHRASE_BONUS
+            if name_first[name] in first_words:
+                score += _START_BONUS
+            if score >= min_score:
+                score = round(score, 4)
+                entity = name_entity[name]
+                held = best.get(entity)
+                if held is None or score > held[0] or (score == held[0] and name < held[1]):
+                    best[entity] = (score, name)
+        return best
+
+    def _postings_of(self, allowed: frozenset[str] | None) -> Callable[[str], Iterable[int]]:
+        """A function from a vocabulary stem to the names (of the allowed kinds) holding it."""
+        if allowed is None:
+            return self._postings.__getitem__
+        by_kind = self._postings_by_kind
+        kinds = sorted(allowed)
+
+        def postings(word: str) -> Iterable[int]:
+            lists = by_kind[word]
+            return chain.from_iterable(lists.get(k, ()) for k in kinds)
+
+        return postings
+
+    # ------------------------------------------------------------------ results
+
+    def _hit(self, entity: Entity, score: float, matched: str) -> Hit:
+        return Hit(entity.id, entity.iri, entity.kind, entity.label, score, matched)
+
+
+def _contains_run(stems: tuple[str, ...], query: tuple[str, ...]) -> bool:
+    """Whether ``query`` occurs in ``stems`` as a contiguous run."""
+    size = len(query)
+    if size == 1:
+        return query[0] in stems
+    start = 0
+    while True:
+        try:
+            start = stems.index(query[0], start)
+        except ValueError:
+            return False
+        if stems[start : start + size] == query:
+            return True
+        start += 1
