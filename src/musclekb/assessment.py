@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from musclekb.engine import Derivation
     from musclekb.explain import Explainer
     from musclekb.kb import KnowledgeBase
-    from musclekb.plan import PlanResult
+    from musclekb.plan import Candidate, PlanResult
     from musclekb.request import AssessmentRequest
     from musclekb.tables import Tables
     from musclekb.trace import Belief
@@ -55,6 +55,12 @@ class ReportedAdvisory:
     sources: list[str]
 
 
+def _shallow(item: Any) -> dict[str, Any]:
+    """A reported item as a dict; its values are already plain data, so nothing is copied
+    (``dataclasses.asdict`` deep-copies every explanation tree)."""
+    return {f.name: getattr(item, f.name) for f in fields(item)}
+
+
 class Assessment:
     """What the engine concluded for one request, with explanations on demand."""
 
@@ -65,6 +71,7 @@ class Assessment:
         self.kb, self.request, self.derivation = kb, request, d
         self.explainer, self._reported, self.dropped = explainer, reported, dropped
         self.state_beliefs, self._plan, self._tables = states, plan, tables
+        self._items: dict[str, PlanItem] = {}
 
     # ------------------------------------------------------------------ conclusions
 
@@ -80,6 +87,7 @@ class Assessment:
                     states.append(
                         {
                             "id": component,
+                            "iri": self.kb.states[component].iri,
                             "label": self.kb.states[component].label,
                             "side": b.side,
                             "certainty": round(belief.cf, 4),
@@ -103,58 +111,57 @@ class Assessment:
 
     @cached_property
     def plan(self) -> list[PlanItem]:
-        items = []
-        weaker = self._plan.weaker_side
-        for c in self._plan.chosen:
-            ex = self.kb.exercises[c.exercise]
-            emphasis = None
-            if ex.unilateral:
-                emphasis = (
-                    weaker if weaker else ("both" if len(c.sides) != 1 else next(iter(c.sides)))
-                )
-            dose: dict[str, Any] = {
-                "sets": ex.sets,
-                "reps": ex.reps,
-                "hold_seconds": ex.hold_seconds,
-            }
-            if ex.unilateral and emphasis in ("left", "right"):
-                dose["note"] = (
-                    f"train both sides with the same reps and load, set by what the "
-                    f"{emphasis} side can do; start with the {emphasis} side"
-                )
-            addresses = {
-                "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
-                "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
-            }  # fmt: skip
-            why = [
-                f"addresses {self.kb.imbalances[i].label} ({s}) at {fmt(w)}"
-                for (i, s), w in sorted(c.imbalances.items(), key=lambda kv: -kv[1])
-            ]
-            why += c.reasons
-            items.append(
-                PlanItem(
-                    ex.id,
-                    ex.iri,
-                    ex.label,
-                    c.phase,
-                    self.kb.phases[c.phase].label,
-                    c.score,
-                    dose,
-                    emphasis,
-                    addresses,
-                    why,
-                )
-            )
-        return items
+        """Every exercise that scored, by phase then score."""
+        return [self._plan_item(c) for c in self._plan.chosen]
 
     def top_plan(self, per_phase: int = 3) -> list[PlanItem]:
+        """The best ``per_phase`` exercises of each phase (only these are written out)."""
         counts: dict[str, int] = {}
         out = []
-        for item in self.plan:
-            counts[item.phase] = counts.get(item.phase, 0) + 1
-            if counts[item.phase] <= per_phase:
-                out.append(item)
+        for c in self._plan.chosen:
+            counts[c.phase] = counts.get(c.phase, 0) + 1
+            if counts[c.phase] <= per_phase:
+                out.append(self._plan_item(c))
         return out
+
+    def _plan_item(self, c: Candidate) -> PlanItem:
+        found = self._items.get(c.exercise)
+        if found is not None:
+            return found
+        self._plan.detail(c)
+        ex = self.kb.exercises[c.exercise]
+        weaker = self._plan.weaker_side
+        emphasis = None
+        if ex.unilateral:
+            emphasis = weaker if weaker else ("both" if len(c.sides) != 1 else next(iter(c.sides)))
+        dose: dict[str, Any] = {"sets": ex.sets, "reps": ex.reps, "hold_seconds": ex.hold_seconds}
+        if ex.unilateral and emphasis in ("left", "right"):
+            dose["note"] = (
+                f"train both sides with the same reps and load, set by what the "
+                f"{emphasis} side can do; start with the {emphasis} side"
+            )
+        addresses = {
+            "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
+            "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
+        }  # fmt: skip
+        why = [
+            f"addresses {self.kb.imbalances[i].label} ({s}) at {fmt(w)}"
+            for (i, s), w in sorted(c.imbalances.items(), key=lambda kv: -kv[1])
+        ]
+        why += c.reasons
+        item = self._items[c.exercise] = PlanItem(
+            ex.id,
+            ex.iri,
+            ex.label,
+            c.phase,
+            self.kb.phases[c.phase].label,
+            c.score,
+            dose,
+            emphasis,
+            addresses,
+            why,
+        )
+        return item
 
     @cached_property
     def advisories(self) -> list[ReportedAdvisory]:
@@ -237,7 +244,7 @@ class Assessment:
     def _why_not_exercise(self, target: str) -> dict[str, Any]:
         ex = self.kb.exercises[target]
         cand = self._plan.candidates.get(target)
-        in_plan = [i for i, item in enumerate(self.plan) if item.id == target]
+        in_plan = [i for i, c in enumerate(self._plan.chosen) if c.exercise == target]
         if in_plan:
             reason = f"it is in the plan (rank {in_plan[0] + 1})"
         elif cand is None:
@@ -260,18 +267,19 @@ class Assessment:
 
     def to_dict(self, per_phase: int = 3) -> dict[str, Any]:
         return {
-            "imbalances": [asdict(i) for i in self.imbalances],
+            "imbalances": [_shallow(i) for i in self.imbalances],
             "states": [
                 {
                     "id": b.id,
+                    "iri": self.kb.states[b.id].iri,
                     "side": b.side,
                     "certainty": round(b.cf, 4),
                     "label": self.kb.states[b.id].label,
                 }
                 for b in self.state_beliefs
             ],
-            "plan": [asdict(p) for p in self.top_plan(per_phase)],
-            "advisories": [asdict(a) for a in self.advisories],
+            "plan": [_shallow(p) for p in self.top_plan(per_phase)],
+            "advisories": [_shallow(a) for a in self.advisories],
             "not_reported": dict(sorted(self.dropped.items())),
             "threshold": self.derivation.threshold,
         }

@@ -17,6 +17,7 @@ from typing import Any
 from musclekb.agenda import DepthOrder
 from musclekb.cf import combine_value
 from musclekb.experta_compat import import_experta
+from musclekb.model import Rule as KbRule
 from musclekb.request import AssessmentRequest
 from musclekb.tables import Tables
 from musclekb.trace import Belief, Contribution, Premise, Side
@@ -137,35 +138,40 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         """Each pattern rule fires once per side, when every premise is believed above the
         threshold; it is found through the states it mentions, so only candidate rules are read."""
         d = self._d()
-        for (state, side), belief in sorted(d.states.items()):
-            if belief.cf <= d.threshold:
-                continue
-            for rule in self.tables.pattern_rules_by_premise.get(state, ()):
-                if (rule.id, side) in d.fired:
-                    continue  # already fired from another of its premises
-                held = self._premises(rule.if_states, side, d)
-                if held is None:
-                    continue
-                opposite = self._premises(rule.if_opposite_states, OPPOSITE[side], d)
-                if opposite is None:
-                    continue
-                held += opposite
-                d.fired.add((rule.id, side))
-                weakest = min(p.cf for p in held)
-                d.imbalance_evidence[(rule.then_imbalance or "", side)].append(
-                    Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)
-                )
+        states = d.states
+        believed: dict[Side, set[str]] = {"left": set(), "right": set()}
+        for (state, side), belief in states.items():
+            if belief.cf > d.threshold:
+                believed[side].add(state)
+        premises = self.tables.pattern_premises
+        tried: set[tuple[str, Side]] = set()
+        for seen_on in ("left", "right"):
+            for state in sorted(believed[seen_on]):
+                for rule in self.tables.pattern_rules_by_premise.get(state, ()):
+                    same, other = premises[rule.id]
+                    # the state may be a same-side premise (conclusion on its side) or an
+                    # opposite-side one (conclusion on the other side): try both
+                    for side in (seen_on, OPPOSITE[seen_on]):
+                        if (rule.id, side) in tried:
+                            continue
+                        tried.add((rule.id, side))
+                        if same <= believed[side] and other <= believed[OPPOSITE[side]]:
+                            self._fire_pattern(d, rule, side)
 
     @staticmethod
-    def _premises(states: tuple[str, ...], side: Side, d: Derivation) -> tuple[Premise, ...] | None:
-        """The premises as held facts, or None when one is not believed above the threshold."""
-        out: list[Premise] = []
-        for state in states:
-            belief = d.states.get((state, side))
-            if belief is None or belief.cf <= d.threshold:
-                return None
-            out.append(Premise("state", state, side, belief.cf))
-        return tuple(out)
+    def _fire_pattern(d: Derivation, rule: KbRule, side: Side) -> None:
+        opposite = OPPOSITE[side]
+        states = d.states
+        held = tuple(
+            Premise("state", s, side, states[(s, side)].cf) for s in rule.if_states
+        ) + tuple(
+            Premise("state", s, opposite, states[(s, opposite)].cf) for s in rule.if_opposite_states
+        )
+        d.fired.add((rule.id, side))
+        weakest = min(p.cf for p in held)
+        d.imbalance_evidence[(rule.then_imbalance or "", side)].append(
+            Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)
+        )
 
     @Rule(AS.stage << Stage(name="patterns"), salience=0)
     def combine_imbalances(self, stage: Any) -> None:
@@ -201,12 +207,12 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                 )
                 for side in sides:  # a sign counts once per side, however often it is given
                     observed.setdefault((f.sign, side), 1.0 if f.present else -1.0)
-            for (sign, side), cf in sorted(observed.items()):
-                detail = "seen" if cf > 0 else "not seen"
-                self.declare(Observed(sign=sign, side=side, cf=cf, detail=detail))
-            for row in measured:
-                self.declare(MeasuredSide(**row))
-            self.declare(Stage(name="states"))
+            facts = [
+                Observed(sign=sign, side=side, cf=cf, detail="seen" if cf > 0 else "not seen")
+                for (sign, side), cf in sorted(observed.items())
+            ]
+            facts += [MeasuredSide(**row) for row in measured]
+            self.declare(*facts, Stage(name="states"))  # one pass through the network
             self.run()
         finally:
             self.run_state = None

@@ -38,6 +38,7 @@ class ExerciseProfile:
 @dataclass(frozen=True)
 class ExerciseIndex:
     by_state: Mapping[str, tuple[tuple[str, float], ...]]
+    fit: Mapping[str, Mapping[str, float]]
     profiles: Mapping[str, ExerciseProfile]
     level_rank: Mapping[str, int]
     level_label: Mapping[str, str]
@@ -89,6 +90,7 @@ def index_exercises(kb: KnowledgeBase) -> ExerciseIndex:
         )
     return ExerciseIndex(
         MappingProxyType(by_state),
+        MappingProxyType({k: MappingProxyType(dict(v)) for k, v in by_state.items()}),
         MappingProxyType(profiles),
         MappingProxyType({k: v.rank for k, v in levels.items()}),
         MappingProxyType({k: v.label for k, v in levels.items()}),

@@ -31,16 +31,21 @@ class Explainer:
     def __init__(self, kb: KnowledgeBase, d: Derivation) -> None:
         self.kb = kb
         self.d = d
+        # one assessment explains the same states and rules many times over: write each once
+        self._sources: dict[str, list[str]] = {}
+        self._sentences: dict[tuple[str, str, str], str] = {}
+        self._trees: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ names
 
     def source_names(self, rule_id: str) -> list[str]:
-        rule = self.kb.rules[rule_id]
-        out = []
-        for sid in rule.sources:
-            src = self.kb.sources[sid]
-            out.append(src.file_name if src.file_name.endswith(".txt") else sid)
-        return out
+        found = self._sources.get(rule_id)
+        if found is None:
+            found = self._sources[rule_id] = []
+            for sid in self.kb.rules[rule_id].sources:
+                src = self.kb.sources[sid]
+                found.append(src.file_name if src.file_name.endswith(".txt") else sid)
+        return found
 
     def state_phrase(self, state_id: str, side: str | None) -> str:
         state = self.kb.states[state_id]
@@ -71,6 +76,12 @@ class Explainer:
     # ------------------------------------------------------------------ how
 
     def sentence(self, b: Belief) -> str:
+        found = self._sentences.get(b.key)
+        if found is None:
+            found = self._sentences[b.key] = self._sentence(b)
+        return found
+
+    def _sentence(self, b: Belief) -> str:
         if b.kind == "state":
             state = self.kb.states[b.id]
             head = (
@@ -105,7 +116,14 @@ class Explainer:
         return out
 
     def tree(self, b: Belief) -> dict[str, Any]:
-        """The derivation as nested data: conclusion -> rules -> premises -> ... -> findings."""
+        """The derivation as nested data: conclusion -> rules -> premises -> ... -> findings.
+        A state's subtree is built once per assessment and shared wherever the state appears."""
+        found = self._trees.get(b.key)
+        if found is None:
+            found = self._trees[b.key] = self._tree(b)
+        return found
+
+    def _tree(self, b: Belief) -> dict[str, Any]:
         label = (
             self.kb.imbalances[b.id].label
             if b.kind == "imbalance"

@@ -94,87 +94,87 @@ class KnowledgeBase:
     def _typed(self, kind: str, _cls: type[E]) -> Mapping[str, E]:
         return cast(Mapping[str, E], self.all(kind))
 
-    @property
+    @cached_property
     def muscles(self) -> Mapping[str, m.Muscle]:
         return self._typed("muscle", m.Muscle)
 
-    @property
+    @cached_property
     def states(self) -> Mapping[str, m.MuscleState]:
         return self._typed("state", m.MuscleState)
 
-    @property
+    @cached_property
     def pairs(self) -> Mapping[str, m.Pair]:
         return self._typed("pair", m.Pair)
 
-    @property
+    @cached_property
     def tests(self) -> Mapping[str, m.Test]:
         return self._typed("test", m.Test)
 
-    @property
+    @cached_property
     def signs(self) -> Mapping[str, m.Sign]:
         return self._typed("sign", m.Sign)
 
-    @property
+    @cached_property
     def measures(self) -> Mapping[str, m.Measure]:
         return self._typed("measure", m.Measure)
 
-    @property
+    @cached_property
     def imbalances(self) -> Mapping[str, m.Imbalance]:
         return self._typed("imbalance", m.Imbalance)
 
-    @property
+    @cached_property
     def causes(self) -> Mapping[str, m.Cause]:
         return self._typed("cause", m.Cause)
 
-    @property
+    @cached_property
     def exercises(self) -> Mapping[str, m.Exercise]:
         return self._typed("exercise", m.Exercise)
 
-    @property
+    @cached_property
     def rules(self) -> Mapping[str, m.Rule]:
         return self._typed("rule", m.Rule)
 
-    @property
+    @cached_property
     def sources(self) -> Mapping[str, m.Source]:
         return self._typed("source", m.Source)
 
-    @property
+    @cached_property
     def phases(self) -> Mapping[str, m.Phase]:
         return self._typed("phase", m.Phase)
 
-    @property
+    @cached_property
     def exercise_kinds(self) -> Mapping[str, m.ExerciseKind]:
         return self._typed("exercise-kind", m.ExerciseKind)
 
-    @property
+    @cached_property
     def load_modes(self) -> Mapping[str, m.LoadMode]:
         return self._typed("load-mode", m.LoadMode)
 
-    @property
+    @cached_property
     def levels(self) -> Mapping[str, m.Level]:
         return self._typed("level", m.Level)
 
-    @property
+    @cached_property
     def contraindications(self) -> Mapping[str, m.Contraindication]:
         return self._typed("contraindication", m.Contraindication)
 
-    @property
+    @cached_property
     def roles(self) -> Mapping[str, m.Role]:
         return self._typed("role", m.Role)
 
-    @property
+    @cached_property
     def advisories(self) -> Mapping[str, m.Advisory]:
         return self._typed("advisory", m.Advisory)
 
-    @property
+    @cached_property
     def principles(self) -> Mapping[str, m.Principle]:
         return self._typed("principle", m.Principle)
 
-    @property
+    @cached_property
     def regions(self) -> Mapping[str, m.Region]:
         return self._typed("region", m.Region)
 
-    @property
+    @cached_property
     def actions(self) -> Mapping[str, m.JointAction]:
         return self._typed("action", m.JointAction)
 

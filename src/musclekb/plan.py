@@ -18,7 +18,6 @@ not safe to start with in pain (loaded, jumping and plyometric work is held back
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,6 +37,9 @@ LEVEL_ABOVE_FACTOR = 0.5
 
 @dataclass
 class Candidate:
+    """An exercise that addresses something believed. What it addresses (``states``,
+    ``imbalances``, ``sides``) is filled in by :meth:`PlanResult.detail` when it is asked for."""
+
     exercise: str
     phase: str
     score: float = 0.0
@@ -47,6 +49,7 @@ class Candidate:
     excluded: list[str] = field(default_factory=list)
     factor: float = 1.0
     sides: set[str] = field(default_factory=set)
+    detailed: bool = False
 
 
 @dataclass
@@ -54,6 +57,25 @@ class PlanResult:
     chosen: list[Candidate]
     candidates: dict[str, Candidate]
     weaker_side: str | None
+    index: ExerciseIndex
+    states: list[Belief]
+    matches: list[tuple[Belief, dict[str, float]]]
+
+    def detail(self, c: Candidate) -> Candidate:
+        """Fill in which believed states and reported imbalances ``c`` addresses, and how much."""
+        if not c.detailed:
+            for s in self.states:
+                fit = self.index.fit.get(s.id, {}).get(c.exercise)
+                if fit is not None:
+                    c.states[(s.id, s.side)] = round(s.cf * fit, 4)
+                    c.sides.add(s.side)
+            for imb, match in self.matches:
+                value = match.get(c.exercise)
+                if value is not None:
+                    c.imbalances[(imb.id, imb.side)] = round(imb.cf * value, 4)
+                    c.sides.add(imb.side)
+            c.detailed = True
+        return c
 
 
 def _context_factor(
@@ -93,41 +115,37 @@ def build_plan(
     weaker: str | None,
 ) -> PlanResult:
     """Score every exercise that addresses a believed state or a reported imbalance."""
-    cands: dict[str, Candidate] = {}
-    profiles = index.profiles
-
-    def cand(ex_id: str) -> Candidate:
-        found = cands.get(ex_id)
-        if found is None:
-            found = cands[ex_id] = Candidate(ex_id, profiles[ex_id].phase)
-        return found
-
-    believed = {(b.id, b.side) for b in states}
+    by_state = index.by_state
+    scores: dict[str, float] = {}
+    get = scores.get
     for s in states:
-        for ex_id, fit in index.by_state.get(s.id, ()):
-            c = cand(ex_id)
-            c.states[(s.id, s.side)] = round(s.cf * fit, 4)
-            c.score += STATE_WEIGHT * s.cf * fit
-            c.sides.add(s.side)
+        weight = STATE_WEIGHT * s.cf
+        for ex_id, fit in by_state.get(s.id, ()):
+            scores[ex_id] = get(ex_id, 0.0) + weight * fit
+    believed = {(b.id, b.side) for b in states}
+    matches: list[tuple[Belief, dict[str, float]]] = []
     for imb in reported:
-        match: dict[str, float] = defaultdict(float)
+        match: dict[str, float] = {}
+        best = match.get
         for component in tables.components.get(imb.id, ()):
             weight = 1.0 if (component, imb.side) in believed else 0.5
-            for ex_id, fit in index.by_state.get(component, ()):
-                match[ex_id] = max(match[ex_id], weight * fit)
+            for ex_id, fit in by_state.get(component, ()):
+                if weight * fit > best(ex_id, 0.0):
+                    match[ex_id] = weight * fit
         for rule in tables.remedy_rules_by_imbalance.get(imb.id, ()):
-            if rule.then_exercise and rule.certainty > 0:
-                match[rule.then_exercise] = max(match[rule.then_exercise], rule.certainty)
+            if rule.then_exercise and rule.certainty > best(rule.then_exercise, 0.0):
+                match[rule.then_exercise] = rule.certainty
         for ex_id, value in match.items():
-            c = cand(ex_id)
-            c.imbalances[(imb.id, imb.side)] = round(imb.cf * value, 4)
-            c.score += imb.cf * value
-            c.sides.add(imb.side)
-    for c in cands.values():
+            scores[ex_id] = get(ex_id, 0.0) + imb.cf * value
+        matches.append((imb, match))
+    profiles = index.profiles
+    cands: dict[str, Candidate] = {}
+    for ex_id, raw in scores.items():
+        c = cands[ex_id] = Candidate(ex_id, profiles[ex_id].phase)
         _context_factor(index, c, ctx, weaker)
-        c.score = round(c.score * c.factor, 4)
+        c.score = round(raw * c.factor, 4)
     chosen = sorted(
         (c for c in cands.values() if not c.excluded and c.score > 0),
         key=lambda c: (profiles[c.exercise].phase_order, -c.score, c.exercise),
     )
-    return PlanResult(chosen, cands, weaker)
+    return PlanResult(chosen, cands, weaker, index, states, matches)

@@ -31,6 +31,8 @@ class Tables:
     remedy_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
     state_rules_by_state: Mapping[str, tuple[Rule, ...]]
     components: Mapping[str, tuple[str, ...]]
+    # pattern rule id -> (states on the same side, states on the opposite side)
+    pattern_premises: Mapping[str, tuple[frozenset[str], frozenset[str]]]
 
 
 def _freeze(index: dict[str, list[Rule]]) -> Mapping[str, tuple[Rule, ...]]:
@@ -64,4 +66,8 @@ def compile_tables(kb: KnowledgeBase) -> Tables:
         _freeze(sign), _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
         _freeze(cause), _freeze(remedy), _freeze(by_state),
         MappingProxyType({i.id: i.components for i in kb.imbalances.values()}),
+        MappingProxyType({
+            r.id: (frozenset(r.if_states), frozenset(r.if_opposite_states))
+            for r in kb.rules.values() if r.rule_type == "pattern"
+        }),
     )  # fmt: skip
