@@ -3,8 +3,10 @@
 Stages, ordered by salience: findings and measurements -> evidence for muscle states (per side),
 one firing per finding or measured side; combine the evidence of each state; believed states ->
 evidence for imbalance patterns through the pattern rules (one firing that reads only the rules
-mentioning a believed state); combine that evidence, with the causes from the person's history. Evidence is kept
-with its rule id, so two rules that conclude the same thing both count. The engine is built once
+mentioning a believed state); combine that evidence, with the causes from the person's history.
+The three later stages match one ``Stage`` fact declared with the findings, so salience alone
+orders them and no fact is retracted or re-declared on the way. Evidence is kept with its rule id,
+so two rules that conclude the same thing both count. The engine is built once
 per process and reused with ``reset()``; instances are not shared between threads.
 """
 
@@ -42,7 +44,7 @@ class MeasuredSide(Fact):  # type: ignore[misc]
 
 
 class Stage(Fact):  # type: ignore[misc]
-    pass
+    """Present once all findings are declared: it lets the combining stages fire, by salience."""
 
 
 @dataclass
@@ -123,17 +125,15 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                     Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
                 )
 
-    @Rule(AS.stage << Stage(name="states"), salience=20)
-    def combine_states(self, stage: Any) -> None:
+    @Rule(Stage(), salience=20)
+    def combine_states(self) -> None:
         d = self._d()
-        self.retract(stage)
         for key in sorted(d.state_evidence):
             d.states[key] = _believe("state", key, d.state_evidence[key])
-        self.declare(Stage(name="patterns"))
 
     # -- stage 2: believed muscle states -> evidence for imbalance patterns
 
-    @Rule(Stage(name="patterns"), salience=10)
+    @Rule(Stage(), salience=10)
     def pattern_evidence(self) -> None:
         """Each pattern rule fires once per side, when every premise is believed above the
         threshold; it is found through the states it mentions, so only candidate rules are read."""
@@ -173,10 +173,9 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
             Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)
         )
 
-    @Rule(AS.stage << Stage(name="patterns"), salience=0)
-    def combine_imbalances(self, stage: Any) -> None:
+    @Rule(Stage(), salience=0)
+    def combine_imbalances(self) -> None:
         d = self._d()
-        self.retract(stage)
         for key in sorted(d.imbalance_evidence):
             evidence = list(d.imbalance_evidence[key])
             for rule in self.tables.cause_rules_by_imbalance.get(key[0], ()):
@@ -186,7 +185,6 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                         Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
                     )
             d.imbalances[key] = _believe("imbalance", key, evidence)
-        self.declare(Stage(name="done"))
 
     def _d(self) -> Derivation:
         assert self.run_state is not None
@@ -212,7 +210,7 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                 for (sign, side), cf in sorted(observed.items())
             ]
             facts += [MeasuredSide(**row) for row in measured]
-            self.declare(*facts, Stage(name="states"))  # one pass through the network
+            self.declare(*facts, Stage())  # one pass through the network
             self.run()
         finally:
             self.run_state = None

@@ -4,7 +4,9 @@ For every muscle state: the exercises that address it, each with its best fit (1
 exercise names the muscle itself, 0.8 a group the muscle belongs to, 0.6 a muscle inside it).
 For every exercise: its phase and the facts the context factor reads (equipment, contraindications,
 whether its kind and load are safe to start with in pain, its level, whether it is unilateral).
-Planning then costs a walk over the believed states, not over the exercise list.
+For every imbalance: the exercises that address one of its components, with the fit through each
+component, best first. Planning then costs a walk over the believed states and reported
+imbalances, not over the exercise list.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class ExerciseProfile:
 class ExerciseIndex:
     by_state: Mapping[str, tuple[tuple[str, float], ...]]
     fit: Mapping[str, Mapping[str, float]]
+    # imbalance -> for each exercise addressing a component: (fit, component), best fit first
+    by_imbalance: Mapping[str, tuple[tuple[str, tuple[tuple[float, str], ...]], ...]]
     profiles: Mapping[str, ExerciseProfile]
     level_rank: Mapping[str, int]
     level_label: Mapping[str, str]
@@ -71,6 +75,16 @@ def index_exercises(kb: KnowledgeBase) -> ExerciseIndex:
         for ex_id, named, _role in matches:
             best[ex_id] = max(best.get(ex_id, 0.0), _fit(kb, muscle, named))
         by_state[state_id] = tuple(sorted(best.items()))
+    by_imbalance = {}
+    for imbalance in kb.imbalances.values():
+        options: dict[str, list[tuple[float, str]]] = {}
+        for component in imbalance.components:
+            for ex_id, fit in by_state.get(component, ()):
+                options.setdefault(ex_id, []).append((fit, component))
+        by_imbalance[imbalance.id] = tuple(
+            (ex_id, tuple(sorted(opts, key=lambda o: (-o[0], o[1]))))
+            for ex_id, opts in sorted(options.items())
+        )
     levels = kb.levels
     profiles = {}
     for ex in kb.exercises.values():
@@ -91,6 +105,7 @@ def index_exercises(kb: KnowledgeBase) -> ExerciseIndex:
     return ExerciseIndex(
         MappingProxyType(by_state),
         MappingProxyType({k: MappingProxyType(dict(v)) for k, v in by_state.items()}),
+        MappingProxyType(by_imbalance),
         MappingProxyType(profiles),
         MappingProxyType({k: v.rank for k, v in levels.items()}),
         MappingProxyType({k: v.label for k, v in levels.items()}),

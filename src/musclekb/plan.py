@@ -18,6 +18,7 @@ not safe to start with in pain (loaded, jumping and plyometric work is held back
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -116,27 +117,30 @@ def build_plan(
 ) -> PlanResult:
     """Score every exercise that addresses a believed state or a reported imbalance."""
     by_state = index.by_state
-    scores: dict[str, float] = {}
-    get = scores.get
+    scores: dict[str, float] = defaultdict(float)
     for s in states:
         weight = STATE_WEIGHT * s.cf
         for ex_id, fit in by_state.get(s.id, ()):
-            scores[ex_id] = get(ex_id, 0.0) + weight * fit
+            scores[ex_id] += weight * fit
     believed = {(b.id, b.side) for b in states}
     matches: list[tuple[Belief, dict[str, float]]] = []
     for imb in reported:
         match: dict[str, float] = {}
-        best = match.get
-        for component in tables.components.get(imb.id, ()):
-            weight = 1.0 if (component, imb.side) in believed else 0.5
-            for ex_id, fit in by_state.get(component, ()):
-                if weight * fit > best(ex_id, 0.0):
-                    match[ex_id] = weight * fit
+        for ex_id, options in index.by_imbalance.get(imb.id, ()):
+            # the best fit through a believed component, or half the best fit through any
+            value = 0.5 * options[0][0]
+            for fit, component in options:
+                if fit <= value:
+                    break
+                if (component, imb.side) in believed:
+                    value = fit
+                    break
+            match[ex_id] = value
         for rule in tables.remedy_rules_by_imbalance.get(imb.id, ()):
-            if rule.then_exercise and rule.certainty > best(rule.then_exercise, 0.0):
+            if rule.then_exercise and rule.certainty > match.get(rule.then_exercise, 0.0):
                 match[rule.then_exercise] = rule.certainty
         for ex_id, value in match.items():
-            scores[ex_id] = get(ex_id, 0.0) + imb.cf * value
+            scores[ex_id] += imb.cf * value
         matches.append((imb, match))
     profiles = index.profiles
     cands: dict[str, Candidate] = {}
