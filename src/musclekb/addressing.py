@@ -20,14 +20,15 @@ __all__ = ["Match", "build_addressing"]
 Match = tuple[str, str, str]
 
 
-def _related(kb: KnowledgeBase, muscle: str) -> dict[str, str]:
+def _related(
+    kb: KnowledgeBase, muscle: str, groups_of: dict[str, list[str]]
+) -> dict[str, str]:
     """Muscles whose targeting counts for ``muscle``, with how: 'self', 'group' or 'member'."""
     related = {muscle: "self"}
     for member in kb.members.get(muscle, ()):
         related.setdefault(member, "member")
-    for group, members in kb.members.items():
-        if muscle in members:
-            related.setdefault(group, "group")
+    for group in groups_of.get(muscle, ()):
+        related.setdefault(group, "group")
     return related
 
 
@@ -48,12 +49,16 @@ def build_addressing(kb: KnowledgeBase) -> dict[str, tuple[Match, ...]]:
             by_target[("lengthens", m)].append(ex.id)
         for m in ex.strengthens:
             by_target[("strengthens", m)].append(ex.id)
+    groups_of: dict[str, list[str]] = defaultdict(list)  # muscle -> the groups it is inside
+    for group, members in kb.members.items():
+        for member in members:
+            groups_of[member].append(group)
     out: dict[str, tuple[Match, ...]] = {}
     for state in kb.states.values():
         matches: set[Match] = set()
         for role_id in roles_for_kind.get(state.state_kind, ()):
             prop = kb.roles[role_id].realised_by
-            for muscle in _related(kb, state.muscle):
+            for muscle in _related(kb, state.muscle, groups_of):
                 for ex_id in by_target.get((prop, muscle), ()):
                     matches.add((ex_id, muscle, role_id))
         out[state.id] = tuple(sorted(matches))
