@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import networkx as nx
 from fastapi import APIRouter, Depends, Path, Query
 
 from musclekb import LookupFailedError
-from musclekb.projection import neighbourhood
+from musclekb.projection import distances, edges_among
 from musclekb_api.routers.browse import PROBLEM_RESPONSES, only_parameters
 from musclekb_api.state import KB, Index
 
@@ -78,21 +77,19 @@ def graph(
     if id not in whole:
         raise LookupFailedError("entity", id, index.suggest(id))
     skip = frozenset() if include_sources else frozenset({SOURCE_RELATION})
-    sub = neighbourhood(whole, id, depth, skip)
-    distance = nx.single_source_shortest_path_length(sub.to_undirected(as_view=True), id)
-    ordered = sorted(sub.nodes, key=lambda n: (distance.get(n, depth + 1), n))
+    distance = distances(whole, id, depth, skip)
+    ordered = sorted(distance, key=lambda n: (distance[n], n))
     kept = ordered[:max_nodes]
-    keep = set(kept)
-    edges = sorted(
-        (source, target, relation)
-        for source, target, relation in sub.edges(keys=True)
-        if source in keep and target in keep
-    )
+    edges = edges_among(whole, set(kept), skip)
     return {
         "center": id,
         "depth": depth,
         "nodes": [
-            {"id": n, "kind": sub.nodes[n].get("kind", ""), "label": sub.nodes[n].get("label", n)}
+            {
+                "id": n,
+                "kind": whole.nodes[n].get("kind", ""),
+                "label": whole.nodes[n].get("label", n),
+            }
             for n in kept
         ],
         "edges": [{"source": s, "target": t, "relation": r} for s, t, r in edges],
