@@ -20,9 +20,7 @@ __all__ = ["Match", "build_addressing"]
 Match = tuple[str, str, str]
 
 
-def _related(
-    kb: KnowledgeBase, muscle: str, groups_of: dict[str, list[str]]
-) -> dict[str, str]:
+def _related(kb: KnowledgeBase, muscle: str, groups_of: dict[str, list[str]]) -> dict[str, str]:
     """Muscles whose targeting counts for ``muscle``, with how: 'self', 'group' or 'member'."""
     related = {muscle: "self"}
     for member in kb.members.get(muscle, ()):

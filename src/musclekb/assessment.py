@@ -53,6 +53,7 @@ class ReportedAdvisory:
     label: str
     sentence: str
     sources: list[str]
+    referral: bool
 
 
 def _shallow(item: Any) -> dict[str, Any]:
@@ -89,6 +90,8 @@ class Assessment:
                             "id": component,
                             "iri": self.kb.states[component].iri,
                             "label": self.kb.states[component].label,
+                            "muscle": self.kb.states[component].muscle,
+                            "state_kind": self.kb.states[component].state_kind,
                             "side": b.side,
                             "certainty": round(belief.cf, 4),
                         }
@@ -170,6 +173,7 @@ class Assessment:
         for adv in sorted(
             self.kb.advisories.values(),
             key=lambda a: (
+                not a.referral,
                 -(10 if a.trigger_persistent_pain else a.trigger_pain_at_least or 0),
                 a.code,
             ),
@@ -178,7 +182,11 @@ class Assessment:
             persistent = adv.trigger_persistent_pain and ctx.pain_persistent
             anything = adv.trigger_any_imbalance and bool(self._reported)
             if pain or persistent or anything:
-                out.append(ReportedAdvisory(adv.code, adv.label, adv.definition, list(adv.sources)))
+                out.append(
+                    ReportedAdvisory(
+                        adv.code, adv.label, adv.definition, list(adv.sources), adv.referral
+                    )
+                )
         return out
 
     # ------------------------------------------------------------------ explanations
@@ -272,6 +280,8 @@ class Assessment:
                 {
                     "id": b.id,
                     "iri": self.kb.states[b.id].iri,
+                    "muscle": self.kb.states[b.id].muscle,
+                    "state_kind": self.kb.states[b.id].state_kind,
                     "side": b.side,
                     "certainty": round(b.cf, 4),
                     "label": self.kb.states[b.id].label,

@@ -356,6 +356,7 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
                 trigger_persistent_pain=bool(r.py(s, MK.triggerPersistentPain)),
                 trigger_any_imbalance=bool(r.py(s, MK.triggerAnyImbalance)),
                 reassess_after_weeks=r.py(s, MK.reassessAfterWeeks),
+                referral=bool(r.py(s, MK.referral)),
             ),
         )
     )

@@ -167,27 +167,53 @@ def assess(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (each loads its own engine at start).")
+    ] = 1,
     knowledge: Annotated[
         Path | None, typer.Option(help="Knowledge directory (default: the shipped one).")
     ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
+    log_level: Annotated[
+        str, typer.Option(help="critical, error, warning, info, debug or trace.")
+    ] = "info",
 ) -> None:
-    """Serve the HTTP API (and the web page) with uvicorn."""
+    """Serve the HTTP API (and the web page) with uvicorn, on uvloop and httptools.
+
+    The knowledge base and the settings (MUSCLEKB_* environment variables) are checked once here,
+    so that a broken knowledge base stops the command instead of every worker; then each worker
+    loads the knowledge base and builds its engine in its lifespan, before taking requests.
+    """
     import os
 
     import uvicorn
 
+    from musclekb.loader import load
+    from musclekb_api.settings import settings_from
+
+    levels = ("critical", "error", "warning", "info", "debug", "trace")
+    if log_level not in levels:
+        _fail(f"unknown log level {log_level!r}; use one of {', '.join(levels)}")
     if knowledge is not None:
         os.environ["MUSCLEKB_KNOWLEDGE"] = str(knowledge.resolve())
+    try:
+        settings_from(os.environ)
+        load(knowledge)
+    except (MuscleKBError, ValueError) as exc:
+        _fail(str(exc))
     uvicorn.run(
         "musclekb_api.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        loop="uvloop" if sys.platform != "win32" else "auto",
+        loop="auto" if sys.platform == "win32" else "uvloop",
         http="httptools",
-        log_level="info",
+        lifespan="on",
+        access_log=access_log,
+        log_level=log_level,
     )
 
 

@@ -204,6 +204,7 @@ class Advisory(Entity):
     trigger_persistent_pain: bool = False
     trigger_any_imbalance: bool = False
     reassess_after_weeks: str | None = None
+    referral: bool = False
 
 
 @dataclass(frozen=True)

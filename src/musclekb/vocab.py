@@ -113,6 +113,7 @@ class MK(DefinedNamespace):
     reading: URIRef  # reading
     realisedBy: URIRef  # realised by
     reassessAfterWeeks: URIRef  # reassess after weeks
+    referral: URIRef  # referral
     region: URIRef  # body region
     regression: URIRef  # regression
     reps: URIRef  # repetitions

@@ -22,6 +22,15 @@ export class Catalogue {
     for (const [key] of LISTS) this[key] = new Map();
     this.info = null;
     this.problems = [];
+    this.stateInfo = new Map();
+  }
+
+  /** Remember, from an assessment result, which muscle and kind each muscle state has. */
+  learnStates(result) {
+    const states = [...(result.states || []), ...(result.imbalances || []).flatMap((i) => i.states || [])];
+    for (const s of states) {
+      if (s.muscle) this.stateInfo.set(s.id, { muscle: s.muscle, kind: s.state_kind });
+    }
   }
 
   /** Fetch every list; a list that cannot be fetched is recorded in `problems` and left empty. */
@@ -49,8 +58,11 @@ export class Catalogue {
     return Array.from(this[kind].values()).sort(byLabel);
   }
 
-  /** The muscle a muscle state belongs to: the longest muscle id that the state id starts with. */
+  /** The muscle a muscle state belongs to, as the assessment reported it (or, for a state not
+   * seen in a result yet, the longest muscle id that the state id starts with). */
   muscleOfState(stateId) {
+    const known = this.stateInfo.get(stateId);
+    if (known && this.muscles.has(known.muscle)) return this.muscles.get(known.muscle);
     let best = null;
     for (const id of this.muscles.keys()) {
       if (stateId.startsWith(`${id}-`) && (!best || id.length > best.length)) best = id;
@@ -60,6 +72,8 @@ export class Catalogue {
 
   /** "weak" or "tight" (whatever follows the muscle id in the state id). */
   stateKind(stateId) {
+    const known = this.stateInfo.get(stateId);
+    if (known && known.kind) return known.kind;
     const muscle = this.muscleOfState(stateId);
     return muscle ? stateId.slice(muscle.id.length + 1) : stateId.split("-").pop();
   }

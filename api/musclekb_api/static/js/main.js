@@ -137,6 +137,7 @@ async function assess({ moveFocus = true } = {}) {
   try {
     const result = await postJSON("/v1/assessments", request);
     page.last = { state, request, result };
+    page.cat.learnStates(result);
     renderResult(result, state, page.cat);
     $("#report-date").textContent = new Date().toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
     $("#report-date").dateTime = new Date().toISOString();

@@ -9,8 +9,8 @@ import { sourceButtons } from "./sources.js";
 
 const cap = (text) => (text ? `${text[0].toUpperCase()}${text.slice(1)}` : "");
 
-/** Advisories whose code marks a referral to a professional are shown as alerts. */
-export const isReferral = (advisory) => /^refer/.test(advisory.code || "");
+/** Advisories the knowledge base marks as a referral to a clinician are shown as alerts. */
+export const isReferral = (advisory) => advisory.referral === true;
 
 function renderAdvisories(result) {
   const advisories = [...(result.advisories || [])].sort((a, b) => Number(isReferral(b)) - Number(isReferral(a)));
