@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 import musclekb
 from musclekb.search import SearchIndex
+from musclekb_api.graphstore import GraphStore
 from musclekb_api.problems import install_problem_handlers
 from musclekb_api.routers import (
     assessments,
@@ -35,7 +36,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.kb = musclekb.load(chosen.knowledge_dir)
         app.state.reasoner = musclekb.Reasoner(app.state.kb)
         app.state.search_index = SearchIndex.build(app.state.kb)
-        yield
+        app.state.store = GraphStore(app.state.kb, chosen)
+        try:
+            yield
+        finally:
+            app.state.store.close()
 
     app = FastAPI(
         title="musclekb",
@@ -43,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="An explainable expert system for muscle imbalances.",
         lifespan=lifespan,
     )
+    if settings is not None:
+        app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
     app.include_router(health.router)
     for module in (kb, browse, search, graph, assessments, sparql, export, page):

@@ -1,7 +1,16 @@
-"""One error format everywhere: RFC 9457 problem details, mapped from domain errors in one place."""
+"""One error format everywhere: RFC 9457 problem details, mapped from domain errors in one place.
+
+Request errors (422) carry ``errors: [{"loc", "msg", "suggestions"}]`` whether FastAPI found them
+(wrong types, malformed JSON) or the library did (unknown ids, contradictory findings, ...):
+``loc`` is a path such as ``["body", "findings", 0, "sign"]``, ``suggestions`` the closest valid
+values when there are any.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,16 +18,87 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from musclekb import LookupFailedError, MuscleKBError
+from musclekb import AssessmentInputError, InputProblem, LookupFailedError, MuscleKBError
+from musclekb_api.graphstore import SparqlError
 
-__all__ = ["install_problem_handlers", "problem"]
+__all__ = ["ApiProblem", "input_error_items", "install_problem_handlers", "problem"]
 
 PROBLEM_JSON = "application/problem+json"
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_QUOTED = re.compile(r"'([^']*)'")
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+class ApiProblem(Exception):
+    """An HTTP-level refusal raised by a route (too large, wrong media type, ...)."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {})
+    )
+
+
+def _location(where: str) -> list[str | int]:
+    """``findings[2].sign`` -> ``["body", "findings", 2, "sign"]`` (``request`` is the body)."""
+    steps: list[str | int] = ["body"]
+    if where != "request":
+        for name, index in _STEP.findall(where):
+            steps.append(int(index) if index else name)
+    return steps
+
+
+def input_error_items(problems: tuple[InputProblem, ...]) -> list[dict[str, Any]]:
+    return [
+        {"loc": _location(p.location), "msg": p.message, "suggestions": list(p.suggestions)}
+        for p in problems
+    ]
+
+
+def _json_position(doc: object, pos: int) -> str:
+    if not isinstance(doc, str | bytes):
+        return f"character {pos}"
+    text = doc if isinstance(doc, str) else doc.decode("utf-8", "replace")
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _validation_item(error: Mapping[str, Any], body: object) -> dict[str, Any]:
+    loc = list(error.get("loc", ()))
+    msg = str(error.get("msg", ""))
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    suggestions: list[str] = []
+    if kind == "json_invalid":
+        pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+        msg = f"invalid JSON at {_json_position(body, pos)}: {ctx.get('error', 'cannot parse')}"
+        loc = loc[:1]
+    elif kind == "missing" and loc == ["body"]:
+        msg = "a JSON body is required (send {} for an empty assessment)"
+    elif kind in ("literal_error", "enum") and isinstance(error.get("input"), str):
+        valid = _QUOTED.findall(str(ctx.get("expected", "")))
+        suggestions = difflib.get_close_matches(error["input"], valid, n=3, cutoff=0.3)
+    return {"loc": loc, "msg": msg, "suggestions": suggestions}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -28,19 +108,29 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _lookup(_: Request, exc: LookupFailedError) -> JSONResponse:
         return problem(404, "Not found", str(exc), suggestions=list(exc.suggestions))
 
+    @app.exception_handler(AssessmentInputError)
+    async def _assessment_input(_: Request, exc: AssessmentInputError) -> JSONResponse:
+        errors = input_error_items(exc.problems)
+        return problem(422, "Invalid assessment request", str(exc), errors=errors)
+
     @app.exception_handler(MuscleKBError)
     async def _domain(_: Request, exc: MuscleKBError) -> JSONResponse:
         return problem(422, "Unprocessable request", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
+        errors = [_validation_item(e, getattr(exc, "body", None)) for e in exc.errors()]
         where = "; ".join(f"{'/'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
         return problem(422, "Invalid request", where or "the request is not valid", errors=errors)
 
+    @app.exception_handler(ApiProblem)
+    async def _api(_: Request, exc: ApiProblem) -> JSONResponse:
+        return problem(exc.status, exc.title, exc.detail, exc.headers, **exc.extra)
+
+    @app.exception_handler(SparqlError)
+    async def _sparql(_: Request, exc: SparqlError) -> JSONResponse:
+        return problem(exc.status, exc.title, str(exc), exc.headers)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail))
+        return problem(exc.status_code, str(exc.detail), str(exc.detail), exc.headers)

@@ -2,22 +2,76 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["Settings", "get_settings", "settings_from"]
+
+T = TypeVar("T", int, float)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """``MUSCLEKB_KNOWLEDGE``: knowledge directory (default: the shipped one)."""
+    """Every setting, with the environment variable that sets it.
+
+    ``MUSCLEKB_KNOWLEDGE``: knowledge directory (default: the shipped one).
+    ``MUSCLEKB_MAX_BODY_BYTES``: largest request body accepted, in bytes (larger: 413).
+    ``MUSCLEKB_MAX_FINDINGS`` / ``MUSCLEKB_MAX_MEASUREMENTS``: most findings and measurements in
+    one assessment (more: 413).
+    ``MUSCLEKB_SPARQL_TIMEOUT``: seconds a SPARQL query may run before it is stopped.
+    ``MUSCLEKB_SPARQL_MAX_ROWS``: most rows (or triples) a SPARQL query returns; the rest is cut.
+    ``MUSCLEKB_SPARQL_PROCESSES``: SPARQL queries evaluated at once per server process (each in a
+    child process that is killed when its query runs over the time limit).
+    ``MUSCLEKB_SPARQL_MEMORY_MB``: address-space limit of each SPARQL child process (0: none).
+    """
 
     knowledge_dir: Path | None = None
+    max_body_bytes: int = 64 * 1024
+    max_findings: int = 200
+    max_measurements: int = 200
+    sparql_timeout: float = 5.0
+    sparql_max_rows: int = 10_000
+    sparql_processes: int = 2
+    sparql_memory_mb: int = 2048
+
+
+def _read(
+    env: Mapping[str, str], name: str, convert: Callable[[str], T], default: T, minimum: T
+) -> T:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = convert(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value < minimum:
+        kind = "a whole number" if convert is int else "a number"
+        raise ValueError(f"{name} must be {kind} of at least {minimum}, got {raw!r}")
+    return value
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    """Settings from environment variables (unset ones keep their defaults)."""
+    d = Settings()
+    knowledge = env.get("MUSCLEKB_KNOWLEDGE")
+    return Settings(
+        knowledge_dir=Path(knowledge) if knowledge else None,
+        max_body_bytes=_read(env, "MUSCLEKB_MAX_BODY_BYTES", int, d.max_body_bytes, 64),
+        max_findings=_read(env, "MUSCLEKB_MAX_FINDINGS", int, d.max_findings, 0),
+        max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),
+        sparql_timeout=_read(env, "MUSCLEKB_SPARQL_TIMEOUT", float, d.sparql_timeout, 0.05),
+        sparql_max_rows=_read(env, "MUSCLEKB_SPARQL_MAX_ROWS", int, d.sparql_max_rows, 1),
+        sparql_processes=_read(env, "MUSCLEKB_SPARQL_PROCESSES", int, d.sparql_processes, 1),
+        sparql_memory_mb=_read(env, "MUSCLEKB_SPARQL_MEMORY_MB", int, d.sparql_memory_mb, 0),
+    )
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    knowledge = os.environ.get("MUSCLEKB_KNOWLEDGE")
-    return Settings(knowledge_dir=Path(knowledge) if knowledge else None)
+    return settings_from(os.environ)

@@ -8,9 +8,20 @@ from fastapi import Depends, Request
 
 from musclekb import KnowledgeBase, Reasoner
 from musclekb.search import SearchIndex
+from musclekb_api.graphstore import GraphStore
 from musclekb_api.settings import Settings, get_settings
 
-__all__ = ["KB", "Engine", "Index", "SettingsDep", "get_kb", "get_reasoner", "get_search_index"]
+__all__ = [
+    "KB",
+    "Engine",
+    "Index",
+    "SettingsDep",
+    "Store",
+    "get_kb",
+    "get_reasoner",
+    "get_search_index",
+    "get_store",
+]
 
 
 def get_kb(request: Request) -> KnowledgeBase:
@@ -28,7 +39,13 @@ def get_search_index(request: Request) -> SearchIndex:
     return index
 
 
+def get_store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
 KB = Annotated[KnowledgeBase, Depends(get_kb)]
 Engine = Annotated[Reasoner, Depends(get_reasoner)]
 Index = Annotated[SearchIndex, Depends(get_search_index)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+Store = Annotated[GraphStore, Depends(get_store)]

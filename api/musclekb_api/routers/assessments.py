@@ -1,7 +1,214 @@
-"""Routes for assessments (being built)."""
+"""Assessments: findings in, ranked imbalances, a phased plan and advisories out; and why-not."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import difflib
+from collections.abc import Callable, Coroutine, Mapping
+from functools import lru_cache
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from musclekb import AssessmentInputError, InputProblem, KnowledgeBase
+from musclekb_api.assessment_models import (
+    AssessmentBody,
+    AssessmentOut,
+    WhyNotBody,
+    WhyNotExerciseOut,
+    WhyNotImbalanceOut,
+)
+from musclekb_api.bodies import read_body
+from musclekb_api.problems import PROBLEM_JSON, ApiProblem
+from musclekb_api.settings import Settings, get_settings
+from musclekb_api.state import KB, Engine, SettingsDep
+
+__all__ = ["LimitedBodyRoute", "router", "with_iris"]
+
+
+def _settings(request: Request) -> Settings:
+    """The settings the app's ``SettingsDep`` resolves to (honours dependency overrides)."""
+    provider: Callable[[], Settings] = request.app.dependency_overrides.get(
+        get_settings, get_settings
+    )
+    return provider()
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+async def _read_json_body(request: Request, limit: int) -> None:
+    """Read the body under the byte limit (413) and refuse one that is not JSON (415); FastAPI
+    then parses and validates what was read."""
+    body = await read_body(request, limit)
+    content_type = request.headers.get("content-type")
+    if body and not _is_json(content_type or ""):
+        raise ApiProblem(
+            415,
+            "Unsupported media type",
+            f"send the request body as JSON with 'Content-Type: application/json' "
+            f"(got {content_type or 'no Content-Type'!r})",
+        )
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = f"the body is not UTF-8 text (byte {exc.start}): send JSON encoded as UTF-8"
+        raise ApiProblem(
+            422,
+            "Invalid request",
+            where,
+            errors=[{"loc": ["body"], "msg": where, "suggestions": []}],
+        ) from None
+    request._body = body
+
+
+class LimitedBodyRoute(APIRoute):
+    """A route whose JSON body is size-checked before FastAPI reads and validates it."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            await _read_json_body(request, _settings(request).max_body_bytes)
+            return await handler(request)
+
+        return limited
+
+
+router = APIRouter(prefix="/v1/assessments", tags=["reasoning"], route_class=LimitedBodyRoute)
+
+
+def _problem_doc(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"example": example}}}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: _problem_doc(
+        "The body is over the byte limit, or has more findings or measurements than allowed.",
+        {
+            "type": "about:blank",
+            "title": "Too many findings",
+            "status": 413,
+            "detail": "the request has 250 findings; the limit is 200",
+            "limit": 200,
+        },
+    ),
+    415: _problem_doc(
+        "The body is not sent as JSON.",
+        {
+            "type": "about:blank",
+            "title": "Unsupported media type",
+            "status": 415,
+            "detail": "send the request body as JSON with 'Content-Type: application/json'",
+        },
+    ),
+    422: _problem_doc(
+        "The request is not valid: every problem, with where it is and the closest valid ids.",
+        {
+            "type": "about:blank",
+            "title": "Invalid assessment request",
+            "status": 422,
+            "detail": "the assessment request has 1 problem(s): ...",
+            "errors": [
+                {
+                    "loc": ["body", "findings", 0, "sign"],
+                    "msg": "unknown sign '<misspelt id>'",
+                    "suggestions": ["<closest sign id>"],
+                }
+            ],
+        },
+    ),
+}
+
+
+def _check_counts(body: AssessmentBody, settings: Settings) -> None:
+    for name, items, limit in (
+        ("findings", body.findings, settings.max_findings),
+        ("measurements", body.measurements, settings.max_measurements),
+    ):
+        if len(items) > limit:
+            raise ApiProblem(
+                413,
+                f"Too many {name}",
+                f"the request has {len(items)} {name}; the limit is {limit}",
+                limit=limit,
+            )
+
+
+@lru_cache(maxsize=8)
+def _advisory_iris(kb: KnowledgeBase) -> Mapping[str, str]:
+    return {a.code: a.iri for a in kb.advisories.values()}
+
+
+def _state_with_iri(kb: KnowledgeBase, state: dict[str, Any]) -> dict[str, Any]:
+    if "iri" in state:
+        return state
+    entity = kb.states.get(state["id"])
+    return {"id": state["id"], "iri": entity.iri if entity else None, **state}
+
+
+def with_iris(kb: KnowledgeBase, result: dict[str, Any]) -> dict[str, Any]:
+    """Add the full IRI beside the short id where ``Assessment.to_dict()`` gives only the id:
+    muscle states (top level and under each imbalance) and advisories."""
+    result["states"] = [_state_with_iri(kb, s) for s in result["states"]]
+    for imbalance in result["imbalances"]:
+        imbalance["states"] = [_state_with_iri(kb, s) for s in imbalance["states"]]
+    iris = _advisory_iris(kb)
+    for advisory in result["advisories"]:
+        advisory.setdefault("iri", iris.get(advisory["code"]))
+    return result
+
+
+@router.post(
+    "",
+    summary="Assess findings: ranked imbalances, a phased plan and advisories, with explanations",
+    response_model=None,
+    responses={200: {"model": AssessmentOut}, **ERRORS},
+)
+async def assess(body: AssessmentBody, engine: Engine, kb: KB, settings: SettingsDep) -> Response:
+    """Reason from findings (signs seen or not seen in movement tests, per side), measurements
+    (a value per side) and context to the likely imbalances, each with its certainty, side and
+    explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
+    _check_counts(body, settings)
+    result = engine.assess(body.request())
+    return JSONResponse(with_iris(kb, result.to_dict()))
+
+
+def _resolve_target(kb: KnowledgeBase, target: str) -> tuple[str | None, list[InputProblem]]:
+    """The imbalance or exercise id ``target`` names (an id or a label), or the problem."""
+    if target in kb.imbalances or target in kb.exercises:
+        return target, []
+    named = [e.id for e in kb.find_label(target) if e.kind in ("imbalance", "exercise")]
+    if named:
+        return named[0], []
+    close = difflib.get_close_matches(target, [*kb.imbalances, *kb.exercises], n=3, cutoff=0.5)
+    message = f"unknown imbalance or exercise {target!r}"
+    return None, [InputProblem("target", message, tuple(close))]
+
+
+@router.post(
+    "/why-not",
+    summary="Why an imbalance was not concluded, or an exercise is not in the plan",
+    response_model=None,
+    responses={200: {"model": WhyNotImbalanceOut | WhyNotExerciseOut}, **ERRORS},
+)
+async def why_not(body: WhyNotBody, engine: Engine, kb: KB, settings: SettingsDep) -> Response:
+    """Assess the request as `POST /v1/assessments` does, then explain the `target`: for an
+    imbalance, every rule that could conclude it on each side and the status of each premise
+    (held, too weak, contradicted, missing); for an exercise, whether it is in the plan, its
+    score, or why it was excluded."""
+    _check_counts(body, settings)
+    target, problems = _resolve_target(kb, body.target)
+    try:
+        result = engine.assess(body.request())
+    except AssessmentInputError as exc:
+        raise AssessmentInputError([*exc.problems, *problems]) from None
+    if target is None:
+        raise AssessmentInputError(problems)
+    answer = result.why_not(target)
+    return JSONResponse({"id": answer["id"], "iri": kb.entity(target).iri, **answer})

@@ -1,7 +1,156 @@
-"""Routes for sparql (being built)."""
+"""A read-only SPARQL 1.1 protocol endpoint over the knowledge graph.
+
+``GET /v1/sparql?query=...``, or ``POST`` with a form (``query=...``) or an
+``application/sparql-query`` body. SELECT and ASK answer in SPARQL JSON results; CONSTRUCT and
+DESCRIBE in Turtle (or N-Triples when the Accept header asks for it). Updates and ``SERVICE`` are
+refused; time, row and size limits come from the settings (see ``graphstore``).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+from urllib.parse import parse_qs
 
-router = APIRouter()
+from fastapi import APIRouter, Header, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from musclekb_api.bodies import read_body
+from musclekb_api.examples import EXAMPLES
+from musclekb_api.graphstore import RESULTS_JSON, GraphStore
+from musclekb_api.problems import PROBLEM_JSON, ApiProblem
+from musclekb_api.state import Store
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/sparql", tags=["sparql"])
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+
+
+def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
+    example = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return {"description": title, "content": {PROBLEM_JSON: {"example": example}}}
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "SELECT and ASK: SPARQL 1.1 JSON results. CONSTRUCT and DESCRIBE: Turtle, "
+        "or N-Triples when asked for in Accept. `MuscleKB-Truncated: true` when rows were cut "
+        "at the row limit (`MuscleKB-Row-Limit`).",
+        "content": {
+            RESULTS_JSON: {
+                "schema": {"type": "object"},
+                "example": {
+                    "head": {"vars": ["muscle", "label"]},
+                    "results": {
+                        "bindings": [
+                            {
+                                "muscle": {"type": "uri", "value": "https://w3id.org/..."},
+                                "label": {"type": "literal", "value": "...", "xml:lang": "en"},
+                            }
+                        ]
+                    },
+                },
+            },
+            "text/turtle": {"schema": {"type": "string"}},
+            "application/n-triples": {"schema": {"type": "string"}},
+        },
+    },
+    400: _problem(400, "SPARQL syntax error", "the query does not parse: error at 1:8: ..."),
+    403: _problem(
+        403, "Read-only SPARQL endpoint", "this endpoint is read-only: SPARQL updates are refused"
+    ),
+    422: _problem(422, "Invalid request", "query/query: Field required"),
+    413: _problem(413, "Query too large", "the query is 70000 bytes; the limit is 65536 bytes"),
+    415: _problem(415, "Unsupported media type", "send the query as a form or a SPARQL query"),
+    503: _problem(
+        503,
+        "Query limit exceeded",
+        "the query ran longer than the time limit of 5 s and was stopped",
+    ),
+}
+
+
+def _graph_format(accept: str | None) -> str:
+    return "ntriples" if accept and "application/n-triples" in accept else "turtle"
+
+
+async def _run(store: GraphStore, query: str, accept: str | None) -> Response:
+    result = await run_in_threadpool(store.query, query, _graph_format(accept))
+    headers = {"MuscleKB-Row-Limit": str(store.max_rows)}
+    if result.truncated:
+        headers["MuscleKB-Truncated"] = "true"
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+@router.get(
+    "",
+    summary="Run a read-only SPARQL query (query string)",
+    response_class=Response,
+    responses=RESPONSES,
+)
+async def sparql_get(
+    store: Store,
+    query: Annotated[
+        str,
+        Query(
+            description="A SELECT, ASK, CONSTRUCT or DESCRIBE query.",
+            examples=[EXAMPLES["sparql"]],
+        ),
+    ],
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """The prefixes `kb:`, `mk:`, `rdf:`, `rdfs:`, `skos:`, `dcterms:`, `owl:` and `xsd:` are
+    predefined."""
+    return await _run(store, query, accept)
+
+
+@router.post(
+    "",
+    summary="Run a read-only SPARQL query (form or application/sparql-query body)",
+    response_class=Response,
+    responses=RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"query": {"type": "string"}},
+                        "required": ["query"],
+                    },
+                    "example": {"query": EXAMPLES["sparql"]},
+                },
+                SPARQL_QUERY: {"schema": {"type": "string"}, "example": EXAMPLES["sparql"]},
+            },
+        }
+    },
+)
+async def sparql_post(request: Request, store: Store) -> Response:
+    """The query as a form field `query`, or the whole body with `Content-Type:
+    application/sparql-query`. The same prefixes as for `GET` are predefined."""
+    body = await read_body(request, store.max_query_bytes)
+    media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiProblem(400, "Invalid request", f"the body is not UTF-8: {exc}") from None
+    if media == SPARQL_QUERY:
+        query = text
+    elif media == FORM:
+        values = parse_qs(text, keep_blank_values=True).get("query")
+        if not values:
+            raise ApiProblem(400, "Missing query", "the form has no 'query' field")
+        if len(values) > 1:
+            raise ApiProblem(400, "Invalid request", "give the 'query' field once")
+        query = values[0]
+    else:
+        raise ApiProblem(
+            415,
+            "Unsupported media type",
+            f"send the query as a form ({FORM}, field 'query') or as {SPARQL_QUERY} "
+            f"(got {media or 'no Content-Type'!r})",
+        )
+    return await _run(store, query, request.headers.get("accept"))

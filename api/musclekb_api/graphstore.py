@@ -1,0 +1,291 @@
+"""The knowledge graph as an Oxigraph store: exports, and read-only SPARQL under time and row limits.
+
+Built once per process in the lifespan from ``kb.graph``. Exports (Turtle, N-Triples, JSON-LD) are
+serialized on first use and kept. Queries are checked here (updates and ``SERVICE`` are refused
+before anything runs) and evaluated in child processes (``sparql_pool``), so that a query that
+runs over the time limit can be stopped for real.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Literal
+
+import pyoxigraph as ox
+from rdflib import BNode, URIRef
+from rdflib import Literal as RdfLiteral
+
+from musclekb import KB, MK, KnowledgeBase
+from musclekb_api.settings import Settings
+from musclekb_api.sparql_pool import PoolBusy, QueryOverran, SparqlPool, WorkerDied
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "GraphStore",
+    "QueryResult",
+    "SparqlError",
+    "query_form",
+]
+
+ExportFormat = Literal["turtle", "ntriples", "jsonld"]
+EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8", "ttl"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld"),
+}
+GRAPH_MEDIA = {"turtle": "text/turtle; charset=utf-8", "ntriples": "application/n-triples"}
+RESULTS_JSON = "application/sparql-results+json"
+
+_UPDATES = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Comments, IRIs and strings; the closing quotes are optional, so that a match never fails
+# after scanning ahead (an unterminated string runs to the end of its line, or of the text).
+_OPAQUE = re.compile(
+    "|".join(
+        (
+            r"#[^\n\r]*",
+            r'<[^<>"{}|^`\\\x00-\x20]*>',
+            r"'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3})?",
+            r'"{3}(?:[^"\\]|\\.|"(?!""))*(?:"{3})?',
+            r"'(?:[^'\\\n\r]|\\.)*'?",
+            r'"(?:[^"\\\n\r]|\\.)*"?',
+        )
+    ),
+    re.DOTALL,
+)
+_WORD = re.compile(r"(?<![\w?$:.\-])([A-Za-z]+)(?![\w:\-])")
+
+
+class SparqlError(Exception):
+    """A SPARQL request that cannot be answered; ``status`` and ``title`` make the problem."""
+
+    status = 400
+    title = "SPARQL query failed"
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.headers = headers or {}
+
+
+class SparqlSyntaxError(SparqlError):
+    title = "SPARQL syntax error"
+
+
+class SparqlEvaluationError(SparqlError):
+    title = "SPARQL evaluation error"
+
+
+class SparqlForbidden(SparqlError):
+    status = 403
+    title = "Read-only SPARQL endpoint"
+
+
+class SparqlTooLarge(SparqlError):
+    status = 413
+    title = "Query too large"
+
+
+class SparqlLimitExceeded(SparqlError):
+    status = 503
+    title = "Query limit exceeded"
+
+
+class SparqlBusy(SparqlError):
+    status = 503
+    title = "SPARQL endpoint busy"
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
+
+
+def _keywords(query: str) -> list[str]:
+    """The bare words of ``query`` (keywords, mostly), after codepoint escapes are applied and
+    comments, strings and IRIs are blanked out; variables and prefixed names are not words."""
+    text = _OPAQUE.sub(" ", _ESCAPE.sub(_unescape, query))
+    return [m.group(1).upper() for m in _WORD.finditer(text)]
+
+
+def query_form(query: str) -> str:
+    """The first keyword after the prologue: SELECT, ASK, CONSTRUCT, DESCRIBE, or an update
+    keyword such as INSERT (``""`` when there is none)."""
+    for word in _keywords(query):
+        if word not in ("BASE", "PREFIX"):
+            return word
+    return ""
+
+
+def check_read_only(query: str) -> None:
+    """Refuse updates and federated queries before anything is evaluated."""
+    words = _keywords(query)
+    form = next((w for w in words if w not in ("BASE", "PREFIX")), "")
+    if form in _UPDATES:
+        raise SparqlForbidden(
+            f"this endpoint is read-only: SPARQL updates ({form} ...) are refused; "
+            "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
+        )
+    if "SERVICE" in words:
+        raise SparqlForbidden(
+            "federated queries (SERVICE) are refused: only the musclekb graph can be queried"
+        )
+
+
+def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def _quads(kb: KnowledgeBase) -> list[ox.Quad]:
+    quads = []
+    for s, p, o in kb.graph:
+        subject = _ox_term(s)
+        predicate = _ox_term(p)
+        assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode)
+        quads.append(ox.Quad(subject, predicate, _ox_term(o)))
+    return quads
+
+
+def _prefixes(kb: KnowledgeBase, quads: list[ox.Quad]) -> dict[str, str]:
+    """``kb:``, ``mk:`` and every bound prefix whose namespace some IRI of the graph uses."""
+    used: set[str] = set()
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, ox.NamedNode):
+                used.add(term.value)
+            elif isinstance(term, ox.Literal):
+                used.add(term.datatype.value)
+    out = {"kb": str(KB), "mk": str(MK)}
+    for prefix, namespace in kb.graph.namespaces():
+        ns = str(namespace)
+        if prefix and prefix not in out and any(iri.startswith(ns) for iri in used):
+            out[prefix] = ns
+    return out
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    media_type: str
+    body: bytes
+    form: str
+    truncated: bool
+    rows: int
+
+
+class GraphStore:
+    """An Oxigraph copy of the knowledge graph, its exports, and SPARQL evaluation."""
+
+    def __init__(self, kb: KnowledgeBase, settings: Settings) -> None:
+        # Exports serialize the quads themselves: the store keeps values, not lexical forms
+        # (it would write "1.0"^^xsd:decimal back as 1).
+        self._quads = _quads(kb)
+        self.store = ox.Store()
+        self.store.extend(self._quads)
+        self.content_hash = kb.info.content_hash
+        self.prefixes = _prefixes(kb, self._quads)
+        self.timeout = settings.sparql_timeout
+        self.max_rows = settings.sparql_max_rows
+        self.max_query_bytes = settings.max_body_bytes
+        self._exports: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self._pool: SparqlPool | None = None
+        self._pool_size = settings.sparql_processes
+        self._memory_mb = settings.sparql_memory_mb
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, fmt: str) -> bytes:
+        """The whole graph in ``fmt`` (a key of ``EXPORT_FORMATS``), serialized once."""
+        with self._lock:
+            data = self._exports.get(fmt)
+            if data is None:
+                rdf_format = EXPORT_FORMATS[fmt][0]
+                prefixes = None if rdf_format is ox.RdfFormat.N_TRIPLES else self.prefixes
+                data = ox.serialize(self._quads, format=rdf_format, prefixes=prefixes) or b""
+                self._exports[fmt] = data
+            return data
+
+    # ------------------------------------------------------------------ SPARQL
+
+    def _get_pool(self) -> SparqlPool:
+        graph = self.export("ntriples")
+        with self._lock:
+            if self._pool is None:
+                self._pool = SparqlPool(graph, self._pool_size, self._memory_mb)
+            return self._pool
+
+    def query(self, text: str, graph_format: str = "turtle") -> QueryResult:
+        """Evaluate a read-only query; blocking (call it from a worker thread).
+
+        Raises a :class:`SparqlError` subclass: syntax (400), refused update or SERVICE (403),
+        query text over the size limit (413), time limit or memory limit exceeded (503).
+        """
+        size = len(text.encode("utf-8"))
+        if size > self.max_query_bytes:
+            raise SparqlTooLarge(
+                f"the query is {size} bytes; the limit is {self.max_query_bytes} bytes"
+            )
+        if not text.strip():
+            raise SparqlSyntaxError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
+        check_read_only(text)
+        request = {
+            "query": text,
+            "max_rows": self.max_rows,
+            "seconds": self.timeout,
+            "rdf_format": graph_format,
+            "prefixes": self.prefixes,
+        }
+        limit = (
+            f"the query ran longer than the time limit of {self.timeout:g} s and was stopped; "
+            "narrow its patterns or add a LIMIT"
+        )
+        try:
+            header, body = self._get_pool().run(request, self.timeout + 0.5, self.timeout)
+        except QueryOverran:
+            raise SparqlLimitExceeded(limit) from None
+        except WorkerDied as exc:
+            raise SparqlLimitExceeded(
+                f"the query could not be completed ({exc}); it most likely needed more than "
+                f"the memory limit of {self._memory_mb} MB: narrow its patterns or add a LIMIT"
+            ) from None
+        except PoolBusy:
+            raise SparqlBusy(
+                "every SPARQL evaluator stayed busy; try again shortly", {"Retry-After": "1"}
+            ) from None
+        status = header.get("status")
+        if status == "syntax":
+            raise SparqlSyntaxError(f"the query does not parse: {header.get('message', '')}")
+        if status == "timeout":
+            raise SparqlLimitExceeded(limit)
+        if status != "ok":
+            raise SparqlEvaluationError(str(header.get("message", "")))
+        form = str(header["form"])
+        media = RESULTS_JSON if form in ("select", "ask") else GRAPH_MEDIA[graph_format]
+        return QueryResult(media, body, form, bool(header["truncated"]), int(header["rows"]))
+
+    @property
+    def pool(self) -> SparqlPool | None:
+        return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()

@@ -1,0 +1,254 @@
+"""Load test of the HTTP API on this machine only (127.0.0.1), bounded in time.
+
+Starts ``musclekb serve --workers 2`` on a free port, waits for /healthz, then runs two phases of
+``--clients`` concurrent keep-alive clients for ``--duration`` seconds each: ``GET /healthz`` (what
+the server and this client manage on a trivial route: if it is far above the assessment rate, the
+client is not what limits the assessments) and ``POST /v1/assessments`` with a 10-finding request
+(signs drawn with a fixed seed from ``GET /v1/signs``). Prints requests/s, p50, p99 and errors for
+each, and the client's own CPU time per request; stops the server at the end.
+
+    uv run python bench/bench_api.py [--duration 10] [--clients 16] [--workers 2]
+
+Targets for the assessments: at least 500 requests/s, p99 <= 25 ms, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOST = "127.0.0.1"
+MAX_DURATION = 60.0
+TARGET_RPS, TARGET_P99_MS = 500.0, 25.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: keep-alive\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection: send a request, read one Content-Length response."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def exchange(self, data: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        assert self.reader is not None
+        self.writer.write(data)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        body = await self.reader.readexactly(length)
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    client_cpu: float = 0.0
+
+    def report(self) -> str:
+        n = len(self.latencies)
+        xs = sorted(self.latencies)
+        p50 = statistics.median(xs) * 1000 if xs else float("nan")
+        p99 = xs[min(n - 1, int(0.99 * n))] * 1000 if xs else float("nan")
+        rps = n / self.seconds if self.seconds else 0.0
+        cpu = self.client_cpu / max(1, n + self.errors) * 1e6
+        return (
+            f"{self.name:<24} {rps:8.1f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   "
+            f"errors {self.errors}   ({n} ok, client CPU {cpu:.0f} us/request)"
+        )
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def p99_ms(self) -> float:
+        xs = sorted(self.latencies)
+        return xs[min(len(xs) - 1, int(0.99 * len(xs)))] * 1000 if xs else float("inf")
+
+
+async def run_phase(port: int, phase: Phase, data: bytes, clients: int, duration: float) -> None:
+    deadline = time.perf_counter() + duration
+
+    async def client() -> None:
+        conn = Connection(port)
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                status, _ = await conn.exchange(data)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                phase.errors += 1
+                conn.close()
+                continue
+            if status == 200:
+                phase.latencies.append(time.perf_counter() - start)
+            else:
+                phase.errors += 1
+        conn.close()
+
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    phase.seconds = time.perf_counter() - started
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    phase.client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+
+
+async def get_json(port: int, path: str) -> object:
+    conn = Connection(port)
+    try:
+        status, body = await conn.exchange(request_bytes("GET", path))
+    finally:
+        conn.close()
+    if status != 200:
+        raise RuntimeError(f"GET {path} answered {status}: {body[:200]!r}")
+    return json.loads(body)
+
+
+async def wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with code {server.returncode}")
+        try:
+            await get_json(port, "/healthz")
+            return
+        except (OSError, RuntimeError, asyncio.IncompleteReadError):
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /healthz within {timeout:g} s")
+
+
+async def assessment_body(port: int, findings: int, seed: int) -> bytes:
+    listing = await get_json(port, "/v1/signs?limit=500")
+    assert isinstance(listing, dict)
+    signs = sorted(listing["items"], key=lambda s: s["id"])
+    rng = random.Random(seed)
+    chosen = []
+    for sign in rng.sample(signs, findings):
+        side = rng.choice(["left", "right", "bilateral"]) if sign["lateral"] else None
+        chosen.append({"sign": sign["id"], "side": side, "present": True})
+    return json.dumps({"findings": chosen}).encode()
+
+
+def worker_loops(server: subprocess.Popen[bytes]) -> str:
+    """Which workers have uvloop and httptools loaded (Linux: from /proc)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return "unknown (no /proc)"
+    out = []
+    for child in proc.glob("[0-9]*"):
+        try:
+            stat = (child / "stat").read_text()
+            cmdline = (child / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) != server.pid or b"spawn_main" not in cmdline:
+            continue
+        maps = (child / "maps").read_text()
+        out.append(f"pid {child.name}: uvloop {'uvloop' in maps}, httptools {'httptools' in maps}")
+    return "; ".join(out) or "no worker processes found"
+
+
+async def main_async(args: argparse.Namespace, port: int, server: subprocess.Popen[bytes]) -> None:
+    await wait_ready(port, server, 90.0)
+    print(f"server on {HOST}:{port}, {args.workers} workers ({worker_loops(server)})")
+    body = await assessment_body(port, 10, args.seed)
+    probe = Connection(port)
+    status, answer = await probe.exchange(request_bytes("POST", "/v1/assessments", body))
+    probe.close()
+    if status != 200:
+        raise RuntimeError(f"the assessment request failed ({status}): {answer[:300]!r}")
+    print(f"assessment: 10 findings, {len(body)} B request, {len(answer)} B response")
+    duration = min(args.duration, MAX_DURATION)
+    phases = [
+        (Phase("GET /healthz"), request_bytes("GET", "/healthz")),
+        (Phase("POST /v1/assessments"), request_bytes("POST", "/v1/assessments", body)),
+    ]
+    for phase, data in phases:
+        await run_phase(port, phase, data, min(args.warmup_clients, args.clients), 1.0)  # warm up
+        await run_phase(port, phase, data, args.clients, duration)
+        print(phase.report())
+    assess = phases[1][0]
+    met = assess.rps >= TARGET_RPS and assess.p99_ms <= TARGET_P99_MS and assess.errors == 0
+    print(
+        f"target (>= {TARGET_RPS:g} assessments/s, p99 <= {TARGET_P99_MS:g} ms, no errors): "
+        f"{'met' if met else 'missed'}"
+    )
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase (max 60)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--warmup-clients", type=int, default=4)
+    args = parser.parse_args()
+    port = free_port()
+    command = [sys.executable, "-m", "musclekb.cli", "serve", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
+    server = subprocess.Popen(command, start_new_session=True)
+    try:
+        try:
+            import uvloop
+
+            uvloop.run(main_async(args, port, server))
+        except ImportError:
+            asyncio.run(main_async(args, port, server))
+    finally:
+        stop(server)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,445 @@
+"""POST /v1/assessments and /v1/assessments/why-not: results, explanations and every error case."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+import musclekb
+from musclekb_api.app import create_app
+from musclekb_api.routers.assessments import with_iris
+from musclekb_api.settings import Settings, settings_from
+
+CASES = sorted((Path(__file__).resolve().parent / "cases" / "assessments").glob("*.yaml"))
+URL = "/v1/assessments"
+WHY_NOT = "/v1/assessments/why-not"
+KNEE_IN = "sls-knee-valgus"
+
+
+def _case(name: str) -> dict[str, Any]:
+    path = next(p for p in CASES if p.stem.startswith(name))
+    case: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return case
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    return body
+
+
+def _errors(response: Any) -> list[dict[str, Any]]:
+    body = _problem(response, 422)
+    errors: list[dict[str, Any]] = body["errors"]
+    assert errors
+    for e in errors:
+        assert set(e) == {"loc", "msg", "suggestions"}, e
+        assert e["loc"][0] == "body" and isinstance(e["msg"], str) and e["msg"]
+        assert isinstance(e["suggestions"], list)
+    return errors
+
+
+# ---------------------------------------------------------------------- results
+
+
+def test_first_assessment_has_the_documented_shape(
+    api_client: TestClient, kb: musclekb.KnowledgeBase
+) -> None:
+    response = api_client.post(URL, json={"findings": [{"sign": KNEE_IN, "side": "left"}]})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"imbalances", "states", "plan", "advisories", "not_reported", "threshold"}
+    assert body["imbalances"] and body["plan"] and body["states"]
+    for imbalance in body["imbalances"]:
+        assert imbalance["iri"] == kb.imbalances[imbalance["id"]].iri
+        assert 0 < imbalance["certainty"] <= 1
+        assert imbalance["explanation"]["sentences"]
+        assert imbalance["explanation"]["tree"]["id"] == imbalance["id"]
+        for state in imbalance["states"]:
+            assert state["iri"] == kb.states[state["id"]].iri
+    for state in body["states"]:
+        assert state["iri"] == kb.states[state["id"]].iri
+    for item in body["plan"]:
+        assert item["iri"] == kb.exercises[item["id"]].iri
+    codes = {a.code: a.iri for a in kb.advisories.values()}
+    for advisory in body["advisories"]:
+        assert advisory["iri"] == codes[advisory["code"]]
+    certainties = [i["certainty"] for i in body["imbalances"]]
+    assert certainties == sorted(certainties, reverse=True)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_knee_caving_in_on_one_side_ranks_that_side_first(
+    api_client: TestClient, side: str
+) -> None:
+    body = api_client.post(URL, json={"findings": [{"sign": KNEE_IN, "side": side}]}).json()
+    first = body["imbalances"][0]
+    assert first["side"] == side
+    assert side in first["explanation"]["sentences"][0]
+
+
+@pytest.mark.parametrize("body", [{}, {"findings": [], "measurements": [], "context": {}}])
+def test_empty_assessment(api_client: TestClient, body: dict[str, Any]) -> None:
+    response = api_client.post(URL, json=body)
+    assert response.status_code == 200
+    assert response.json() == {
+        "imbalances": [],
+        "states": [],
+        "plan": [],
+        "advisories": [],
+        "not_reported": {},
+        "threshold": 0.2,
+    }
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_every_case_answers_as_the_library_does(
+    api_client: TestClient, kb: musclekb.KnowledgeBase, path: Path
+) -> None:
+    """The API returns exactly ``Assessment.to_dict()`` (plus IRIs) for every case, and the
+    library's input errors as 422 problems."""
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    request = case["request"]
+    response = api_client.post(URL, json=request)
+    if (case["expect"] or {}).get("error"):
+        body = _problem(response, 422)
+        assert case["expect"]["error"] in body["detail"]
+        return
+    assert response.status_code == 200, response.text
+    expected = with_iris(kb, musclekb.Reasoner(kb).assess(request).to_dict())
+    assert response.json() == json.loads(json.dumps(expected))
+
+
+def test_threshold_changes_what_is_reported(api_client: TestClient) -> None:
+    findings = [{"sign": KNEE_IN, "side": "left"}]
+    low = api_client.post(URL, json={"findings": findings, "threshold": 0.0}).json()
+    high = api_client.post(URL, json={"findings": findings, "threshold": 0.9}).json()
+    assert high["threshold"] == 0.9
+    assert len(high["imbalances"]) < len(low["imbalances"])
+    assert all(i["certainty"] > 0.9 for i in high["imbalances"])
+
+
+def test_a_label_is_accepted_for_an_id(api_client: TestClient, kb: musclekb.KnowledgeBase) -> None:
+    label = kb.signs[KNEE_IN].label
+    by_id = api_client.post(URL, json={"findings": [{"sign": KNEE_IN, "side": "left"}]})
+    by_label = api_client.post(URL, json={"findings": [{"sign": label, "side": "left"}]})
+    assert by_label.status_code == 200
+    assert by_label.json() == by_id.json()
+
+
+# ---------------------------------------------------------------------- why-not
+
+
+def test_why_not_an_imbalance(api_client: TestClient, kb: musclekb.KnowledgeBase) -> None:
+    findings = [{"sign": KNEE_IN, "side": "left"}]
+    reported = api_client.post(URL, json={"findings": findings}).json()["imbalances"]
+    concluded = {i["id"] for i in reported}
+    absent = next(i for i in sorted(kb.imbalances) if i not in concluded)
+    answer = api_client.post(WHY_NOT, json={"findings": findings, "target": absent}).json()
+    assert answer["id"] == absent and answer["kind"] == "imbalance"
+    assert answer["iri"] == kb.imbalances[absent].iri
+    assert answer["concluded"] is False and answer["reason"]
+    assert set(answer["sides"]) == {"left", "right"}
+    rules = answer["sides"]["left"]["rules"]
+    assert rules and not any(r["fired"] for r in rules)
+    statuses = {p["status"] for r in rules for p in r["premises"]}
+    assert statuses <= {"held", "too weak", "contradicted", "missing"} and statuses - {"held"}
+    top = reported[0]["id"]
+    answer = api_client.post(WHY_NOT, json={"findings": findings, "target": top}).json()
+    assert answer["concluded"] is True
+    assert any(r["fired"] for r in answer["sides"]["left"]["rules"])
+
+
+def test_why_not_an_exercise(api_client: TestClient, kb: musclekb.KnowledgeBase) -> None:
+    findings = [{"sign": KNEE_IN, "side": "left"}]
+    plan = api_client.post(URL, json={"findings": findings}).json()["plan"]
+    planned = plan[0]["id"]
+    answer = api_client.post(WHY_NOT, json={"findings": findings, "target": planned}).json()
+    assert answer["kind"] == "exercise" and answer["in_plan"] is True
+    assert answer["iri"] == kb.exercises[planned].iri
+    empty = api_client.post(WHY_NOT, json={"target": planned}).json()
+    assert empty["in_plan"] is False
+    assert "addresses none" in empty["reason"]
+
+
+# ---------------------------------------------------------------------- errors
+
+# (name, body, location of the first error, a word of its message, a suggestion expected)
+INVALID: list[tuple[str, Any, list[Any], str, str | None]] = [
+    (
+        "unknown sign",
+        {"findings": [{"sign": "sls-knee-valgu", "side": "left"}]},
+        ["body", "findings", 0, "sign"],
+        "unknown sign",
+        KNEE_IN,
+    ),
+    (
+        "unknown measure",
+        {"measurements": [{"measure": "slb-hold", "left": 30, "right": 20}]},
+        ["body", "measurements", 0, "measure"],
+        "unknown measure",
+        "slb-hold-time",
+    ),
+    (
+        "unknown cause",
+        {"context": {"causes": ["cause-dominant"]}},
+        ["body", "context", "causes", 0],
+        "unknown cause",
+        "cause-dominant-side",
+    ),
+    (
+        "unknown equipment",
+        {"context": {"equipment": ["eq-bnd"]}},
+        ["body", "context", "equipment", 0],
+        "unknown equipment",
+        "eq-band",
+    ),
+    (
+        "unknown level",
+        {"context": {"level": "level-beginer"}},
+        ["body", "context", "level"],
+        "unknown level",
+        "level-beginner",
+    ),
+    (
+        "contradictory findings",
+        _case("049")["request"],
+        ["body", "findings", 1],
+        "both present and absent",
+        None,
+    ),
+    (
+        "bilateral contradicts one side",
+        {
+            "findings": [
+                {"sign": KNEE_IN, "side": "bilateral"},
+                {"sign": KNEE_IN, "side": "right", "present": False},
+            ]
+        },
+        ["body", "findings", 1],
+        "both present and absent",
+        None,
+    ),
+    (
+        "side on a non-lateral sign",
+        _case("048")["request"],
+        ["body", "findings", 0, "side"],
+        "not lateral",
+        None,
+    ),
+    (
+        "no side on a lateral sign",
+        {"findings": [{"sign": KNEE_IN}]},
+        ["body", "findings", 0, "side"],
+        "side",
+        None,
+    ),
+    (
+        "negative measure",
+        _case("050")["request"],
+        ["body", "measurements", 0, "left"],
+        "negative",
+        None,
+    ),
+    (
+        "measure given twice",
+        {"measurements": [{"measure": "slb-hold-time", "left": 30, "right": 20}] * 2},
+        ["body", "measurements", 1],
+        "twice",
+        None,
+    ),
+    (
+        "side misspelt",
+        {"findings": [{"sign": KNEE_IN, "side": "lft"}]},
+        ["body", "findings", 0, "side"],
+        "'left', 'right' or 'bilateral'",
+        "left",
+    ),
+    (
+        "present not a boolean",
+        {"findings": [{"sign": KNEE_IN, "side": "left", "present": "yes"}]},
+        ["body", "findings", 0, "present"],
+        "boolean",
+        None,
+    ),
+    (
+        "sign not a string",
+        {"findings": [{"sign": 5, "side": "left"}]},
+        ["body", "findings", 0, "sign"],
+        "string",
+        None,
+    ),
+    ("findings not a list", {"findings": KNEE_IN}, ["body", "findings"], "list", None),
+    ("finding not an object", {"findings": [KNEE_IN]}, ["body", "findings", 0], "", None),
+    (
+        "value as a string",
+        {"measurements": [{"measure": "slb-hold-time", "left": "30", "right": 20}]},
+        ["body", "measurements", 0, "left"],
+        "number",
+        None,
+    ),
+    (
+        "value missing",
+        {"measurements": [{"measure": "slb-hold-time", "left": 30}]},
+        ["body", "measurements", 0, "right"],
+        "required",
+        None,
+    ),
+    ("pain over 10", {"context": {"pain": 11}}, ["body", "context", "pain"], "10", None),
+    ("pain not whole", {"context": {"pain": 3.5}}, ["body", "context", "pain"], "integer", None),
+    ("threshold of 1", {"threshold": 1}, ["body", "threshold"], "less than 1", None),
+    ("unknown field", {"finding": []}, ["body", "finding"], "not permitted", None),
+    ("body not an object", [], ["body"], "", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "word", "suggestion"),
+    [case[1:] for case in INVALID],
+    ids=[case[0] for case in INVALID],
+)
+def test_invalid_requests_are_422_problems(
+    api_client: TestClient, body: Any, loc: list[Any], word: str, suggestion: str | None
+) -> None:
+    errors = _errors(api_client.post(URL, json=body))
+    first = errors[0]
+    assert first["loc"] == loc
+    assert word.lower() in first["msg"].lower()
+    if suggestion is not None:
+        assert suggestion in first["suggestions"]
+
+
+def test_every_problem_is_reported_at_once(api_client: TestClient) -> None:
+    body = {
+        "findings": [{"sign": "nope-one", "side": "left"}, {"sign": "nope-two", "side": "left"}],
+        "context": {"causes": ["nope-three"]},
+    }
+    errors = _errors(api_client.post(URL, json=body))
+    assert [e["loc"][-1] for e in errors] == ["sign", "sign", 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"findings": [}', "line 1, column 15"),
+        ('{\n  "findings": [\n    {"sign": "x",}\n  ]\n}', "line 3, column 18"),
+        ("", "body is required"),
+        ('{"threshold": NaN}', "finite"),
+        ('{"measurements": [{"measure": "slb-hold-time", "left": 1e400, "right": 1}]}', "finite"),
+    ],
+)
+def test_malformed_json_says_where(api_client: TestClient, text: str, where: str) -> None:
+    response = api_client.post(URL, content=text, headers={"content-type": "application/json"})
+    errors = _errors(response)
+    assert where in errors[0]["msg"], errors
+
+
+def test_body_that_is_not_json_is_415(api_client: TestClient) -> None:
+    response = api_client.post(URL, content=b"findings=x", headers={"content-type": "text/plain"})
+    assert "application/json" in _problem(response, 415)["detail"]
+
+
+def test_why_not_unknown_target_gets_suggestions(api_client: TestClient) -> None:
+    response = api_client.post(WHY_NOT, json={"target": "hunched-postur"})
+    errors = _errors(response)
+    assert errors[0]["loc"] == ["body", "target"]
+    assert "hunched-posture" in errors[0]["suggestions"]
+
+
+def test_why_not_reports_request_and_target_problems_together(api_client: TestClient) -> None:
+    body = {"findings": [{"sign": "sls-knee-valgu", "side": "left"}], "target": "no-such-thing"}
+    errors = _errors(api_client.post(WHY_NOT, json=body))
+    assert [e["loc"] for e in errors] == [["body", "findings", 0, "sign"], ["body", "target"]]
+
+
+def test_why_not_needs_a_target(api_client: TestClient) -> None:
+    errors = _errors(api_client.post(WHY_NOT, json={"findings": []}))
+    assert errors[0]["loc"] == ["body", "target"]
+
+
+# ---------------------------------------------------------------------- limits
+
+
+def _padded(size: int) -> bytes:
+    return json.dumps({"findings": [], "context": {"causes": ["x" * size]}}).encode()
+
+
+@pytest.mark.parametrize("url", [URL, WHY_NOT])
+def test_body_over_the_byte_limit_is_413(api_client: TestClient, url: str) -> None:
+    limit = Settings().max_body_bytes
+    response = api_client.post(
+        url, content=_padded(limit), headers={"content-type": "application/json"}
+    )
+    assert _problem(response, 413)["limit_bytes"] == limit
+
+
+def test_streamed_body_over_the_byte_limit_is_413(api_client: TestClient) -> None:
+    """No Content-Length (chunked): the limit holds while reading."""
+    data = _padded(Settings().max_body_bytes)
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(0, len(data), 4096):
+            yield data[i : i + 4096]
+
+    response = api_client.post(URL, content=chunks(), headers={"content-type": "application/json"})
+    _problem(response, 413)
+
+
+@pytest.mark.parametrize(
+    ("field", "item"),
+    [
+        ("findings", {"sign": KNEE_IN, "side": "left"}),
+        ("measurements", {"measure": "slb-hold-time", "left": 30, "right": 20}),
+    ],
+)
+def test_too_many_items_is_413(api_client: TestClient, field: str, item: dict[str, Any]) -> None:
+    limit = getattr(Settings(), f"max_{field}")
+    body = {field: [item] * (limit + 1)}
+    assert len(json.dumps(body)) < Settings().max_body_bytes
+    problem = _problem(api_client.post(URL, json=body), 413)
+    assert field in problem["title"].lower() and str(limit) in problem["detail"]
+    at_limit = api_client.post(URL, json={field: [item] * limit})
+    assert at_limit.status_code != 413
+
+
+def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(max_findings=1, max_body_bytes=200)
+    with TestClient(create_app(settings)) as client:
+        finding = {"sign": KNEE_IN, "side": "left"}
+        assert client.post(URL, json={"findings": [finding]}).status_code == 200
+        assert client.post(URL, json={"findings": [finding] * 2}).status_code == 413
+        big = {"findings": [finding], "context": {"causes": ["x" * 200]}}
+        assert client.post(URL, json=big).status_code == 413
+
+
+def test_settings_read_from_the_environment() -> None:
+    settings = settings_from({"MUSCLEKB_MAX_FINDINGS": "7", "MUSCLEKB_SPARQL_TIMEOUT": "1.5"})
+    assert settings.max_findings == 7 and settings.sparql_timeout == 1.5
+    assert settings.max_measurements == Settings().max_measurements
+    with pytest.raises(ValueError, match="MUSCLEKB_MAX_BODY_BYTES"):
+        settings_from({"MUSCLEKB_MAX_BODY_BYTES": "lots"})
+    with pytest.raises(ValueError, match="MUSCLEKB_SPARQL_TIMEOUT"):
+        settings_from({"MUSCLEKB_SPARQL_TIMEOUT": "nan"})
+
+
+# ---------------------------------------------------------------------- the OpenAPI document
+
+
+def test_openapi_examples_are_valid_requests(api_client: TestClient) -> None:
+    schemas = api_client.get("/openapi.json").json()["components"]["schemas"]
+    for name, url in (("AssessmentBody", URL), ("WhyNotBody", WHY_NOT)):
+        examples = schemas[name]["examples"]
+        assert examples
+        for example in examples:
+            response = api_client.post(url, json=example)
+            assert response.status_code == 200, (name, response.text)

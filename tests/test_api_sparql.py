@@ -1,0 +1,242 @@
+"""GET and POST /v1/sparql: results, read-only guard, syntax errors, and the time and row limits."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import RDF, Graph
+
+import musclekb
+from musclekb_api.app import create_app
+from musclekb_api.graphstore import SparqlForbidden, check_read_only, query_form
+from musclekb_api.settings import Settings
+
+URL = "/v1/sparql"
+RESULTS = "application/sparql-results+json"
+MUSCLES = "SELECT ?m ?label WHERE { ?m a mk:Muscle ; skos:prefLabel ?label } ORDER BY ?m"
+RUNAWAY = {
+    "aggregate over a cross product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }",
+    "ORDER BY over a cross product": (
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+    ),
+}
+LIMITS = Settings(sparql_timeout=1.0, sparql_max_rows=5, sparql_processes=1)
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["detail"]
+    return body
+
+
+@pytest.fixture(scope="module")
+def limited() -> Iterator[TestClient]:
+    """An app with a 1 s time limit and a 5-row cap."""
+    with TestClient(create_app(LIMITS)) as client:
+        yield client
+
+
+# ---------------------------------------------------------------------- answers
+
+
+def test_select_counts_every_triple(api_client: TestClient, kb: musclekb.KnowledgeBase) -> None:
+    response = api_client.get(URL, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(RESULTS)
+    body = response.json()
+    assert body["head"]["vars"] == ["n"]
+    (row,) = body["results"]["bindings"]
+    assert row["n"]["type"] == "literal"
+    assert row["n"]["datatype"].endswith("#integer")
+    assert int(row["n"]["value"]) == len(kb.graph)
+
+
+def test_select_binds_terms_as_sparql_json(
+    api_client: TestClient, kb: musclekb.KnowledgeBase
+) -> None:
+    body = api_client.get(URL, params={"query": MUSCLES}).json()
+    rows = body["results"]["bindings"]
+    typed = {str(s) for s in kb.graph.subjects(RDF.type, musclekb.MK.Muscle)}
+    assert [row["m"]["value"] for row in rows] == sorted(typed)
+    for row in rows[:10]:
+        muscle = kb.entity(row["m"]["value"].rsplit("/", 1)[-1])
+        assert row["m"] == {"type": "uri", "value": muscle.iri}
+        assert row["label"] == {"type": "literal", "value": muscle.label, "xml:lang": "en"}
+
+
+def test_post_form_and_query_body_answer_as_get(api_client: TestClient) -> None:
+    expected = api_client.get(URL, params={"query": MUSCLES}).json()
+    form = api_client.post(URL, data={"query": MUSCLES})
+    raw = api_client.post(
+        URL, content=MUSCLES, headers={"content-type": "application/sparql-query"}
+    )
+    assert form.json() == expected
+    assert raw.json() == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "answer"),
+    [("ASK { ?m a mk:Muscle }", True), ("ASK { ?m a mk:NoSuchClass }", False)],
+)
+def test_ask(api_client: TestClient, query: str, answer: bool) -> None:
+    response = api_client.get(URL, params={"query": query})
+    assert response.headers["content-type"].startswith(RESULTS)
+    assert response.json() == {"head": {}, "boolean": answer}
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "rdf_format"),
+    [(None, "text/turtle", "turtle"), ("application/n-triples", "application/n-triples", "nt")],
+)
+def test_construct_and_describe_return_rdf(
+    api_client: TestClient,
+    kb: musclekb.KnowledgeBase,
+    accept: str | None,
+    media: str,
+    rdf_format: str,
+) -> None:
+    headers = {"accept": accept} if accept else {}
+    muscle = next(iter(kb.muscles.values()))
+    for query in (f"CONSTRUCT WHERE {{ <{muscle.iri}> ?p ?o }}", f"DESCRIBE <{muscle.iri}>"):
+        response = api_client.get(URL, params={"query": query}, headers=headers)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(media)
+        graph = Graph().parse(data=response.text, format=rdf_format)
+        assert len(graph) > 3
+        assert all(triple in kb.graph for triple in graph)
+
+
+# ---------------------------------------------------------------------- refusals and errors
+
+UPDATES = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "PREFIX ex: <urn:x#>\n# a comment\ndelete { ?s ?p ?o } insert { ?s ex:p 1 } where { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "CLEAR ALL",
+    "DROP GRAPH <urn:g>",
+    "CREATE GRAPH <urn:g>",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "COPY DEFAULT TO <urn:g>",
+]
+
+
+@pytest.mark.parametrize("query", UPDATES)
+def test_updates_are_refused(api_client: TestClient, query: str) -> None:
+    for response in (
+        api_client.get(URL, params={"query": query}),
+        api_client.post(URL, data={"query": query}),
+    ):
+        assert "read-only" in _problem(response, 403)["detail"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_federated_queries_are_refused(api_client: TestClient, query: str) -> None:
+    assert "SERVICE" in _problem(api_client.get(URL, params={"query": query}), 403)["detail"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?insert WHERE { ?insert ?p "DELETE and SERVICE" }  # LOAD',
+        "PREFIX ex: <urn:clear#> SELECT ?s WHERE { ?s ex:drop ?o } LIMIT 1",
+        "SELECT * WHERE { ?s ?p '''INSERT\n''' }",
+    ],
+)
+def test_keywords_inside_names_and_strings_are_not_updates(
+    api_client: TestClient, query: str
+) -> None:
+    assert api_client.get(URL, params={"query": query}).status_code == 200
+
+
+def test_query_form_skips_the_prologue() -> None:
+    assert query_form("BASE <urn:b> PREFIX a: <urn:a#> # x\n select * {}") == "SELECT"
+    assert query_form("prefix a: <urn:a#> INSERT DATA {}") == "INSERT"
+    assert query_form("") == ""
+    with pytest.raises(SparqlForbidden):
+        check_read_only("PREFIX s: <urn:s#> ADD DEFAULT TO <urn:g>")
+
+
+@pytest.mark.parametrize(
+    "query", ["SELEC * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p }", "SELECT ?x WHERE {"]
+)
+def test_syntax_errors_are_400_with_the_parser_message(api_client: TestClient, query: str) -> None:
+    detail = _problem(api_client.get(URL, params={"query": query}), 400)["detail"]
+    assert detail.startswith("the query does not parse: error at 1:")
+
+
+def test_missing_or_empty_query(api_client: TestClient) -> None:
+    _problem(api_client.get(URL), 422)
+    _problem(api_client.get(URL, params={"query": "  "}), 400)
+    _problem(api_client.post(URL, data={"other": "x"}), 400)
+    _problem(
+        api_client.post(URL, content=b"", headers={"content-type": "application/sparql-query"}), 400
+    )
+
+
+def test_wrong_media_type_is_415(api_client: TestClient) -> None:
+    response = api_client.post(URL, content=MUSCLES, headers={"content-type": "text/plain"})
+    assert "application/sparql-query" in _problem(response, 415)["detail"]
+
+
+def test_query_over_the_size_limit_is_413(api_client: TestClient) -> None:
+    padding = "#" + "x" * Settings().max_body_bytes + "\n"
+    _problem(api_client.post(URL, data={"query": padding + MUSCLES}), 413)
+    _problem(
+        api_client.post(
+            URL, content=padding + MUSCLES, headers={"content-type": "application/sparql-query"}
+        ),
+        413,
+    )
+
+
+# ---------------------------------------------------------------------- limits
+
+
+def test_rows_are_cut_at_the_row_limit(limited: TestClient) -> None:
+    response = limited.get(URL, params={"query": MUSCLES})
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == LIMITS.sparql_max_rows
+    assert response.headers["MuscleKB-Truncated"] == "true"
+    assert response.headers["MuscleKB-Row-Limit"] == str(LIMITS.sparql_max_rows)
+    small = limited.get(URL, params={"query": MUSCLES + " LIMIT 5"})
+    assert "MuscleKB-Truncated" not in small.headers
+
+
+def test_a_lazy_cross_product_stops_at_the_row_limit(limited: TestClient) -> None:
+    started = time.monotonic()
+    response = limited.get(URL, params={"query": "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    assert response.status_code == 200
+    assert response.headers["MuscleKB-Truncated"] == "true"
+    assert time.monotonic() - started < LIMITS.sparql_timeout
+
+
+@pytest.mark.parametrize("name", list(RUNAWAY))
+def test_a_runaway_query_is_stopped_at_the_time_limit(limited: TestClient, name: str) -> None:
+    store = limited.app.state.store  # type: ignore[attr-defined]
+    limited.get(URL, params={"query": "ASK {}"})  # an evaluator is running
+    (before,) = store.pool._idle
+    started = time.monotonic()
+    response = limited.get(URL, params={"query": RUNAWAY[name]})
+    elapsed = time.monotonic() - started
+    assert "time limit of 1 s" in _problem(response, 503)["detail"]
+    assert elapsed < LIMITS.sparql_timeout + 2.0, elapsed
+    assert before.proc.poll() is not None, "the evaluating process was not stopped"
+    with pytest.raises(ProcessLookupError):
+        os.kill(before.proc.pid, 0)
+    after = limited.get(URL, params={"query": "ASK { ?m a mk:Muscle }"})
+    assert after.json()["boolean"] is True
