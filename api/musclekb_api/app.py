@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,6 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.reasoner = musclekb.Reasoner(app.state.kb)
         app.state.search_index = SearchIndex.build(app.state.kb)
         app.state.store = GraphStore(app.state.kb, chosen)
+        # Everything built so far lives as long as the process: keep the cyclic garbage
+        # collector from walking it on every collection (long pauses with a large graph).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +59,7 @@ class ReportedAdvisory:
 def _shallow(item: Any) -> dict[str, Any]:
     """A reported item as a dict; its values are already plain data, so nothing is copied
     (``dataclasses.asdict`` deep-copies every explanation tree)."""
-    return {f.name: getattr(item, f.name) for f in fields(item)}
+    return dict(vars(item))
 
 
 class Assessment:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Combination", "combine", "combine_all", "combine_value", "fmt"]
 
 
+@lru_cache(maxsize=8192)
 def fmt(x: float) -> str:
     """A certainty for people: two decimals, trailing zeros dropped (0.72, 0.6, -0.3)."""
     text = f"{x:.2f}".rstrip("0").rstrip(".")

@@ -11,7 +11,7 @@ imbalances, not over the exercise list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,11 @@ class ExerciseIndex:
     profiles: Mapping[str, ExerciseProfile]
     level_rank: Mapping[str, int]
     level_label: Mapping[str, str]
+    # (imbalance, components believed) -> how well each exercise matches it; filled by the
+    # planner, bounded, shared by the assessments of one process
+    match_cache: dict[tuple[str, tuple[str, ...]], Mapping[str, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _fit(kb: KnowledgeBase, state_muscle: str, named: str) -> float:

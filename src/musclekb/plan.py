@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 from musclekb.request import Context
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from musclekb.exercise_index import ExerciseIndex
     from musclekb.tables import Tables
     from musclekb.trace import Belief
@@ -60,7 +62,7 @@ class PlanResult:
     weaker_side: str | None
     index: ExerciseIndex
     states: list[Belief]
-    matches: list[tuple[Belief, dict[str, float]]]
+    matches: list[tuple[Belief, Mapping[str, float]]]
 
     def detail(self, c: Candidate) -> Candidate:
         """Fill in which believed states and reported imbalances ``c`` addresses, and how much."""
@@ -107,6 +109,38 @@ def _context_factor(
         cand.reasons.append(f"unilateral work for the weaker ({weaker}) side: x{UNILATERAL_BONUS}")
 
 
+_MATCH_CACHE_SIZE = 4096
+
+
+def _match(
+    index: ExerciseIndex, tables: Tables, imbalance: str, held: tuple[str, ...]
+) -> Mapping[str, float]:
+    """How well each exercise matches ``imbalance`` when the components in ``held`` are believed:
+    the best fit through a believed component, or half the best fit through any, or the certainty
+    of a remedy rule. It depends only on which components are held, so it is kept and reused."""
+    key = (imbalance, held)
+    found = index.match_cache.get(key)
+    if found is not None:
+        return found
+    match: dict[str, float] = {}
+    for ex_id, options in index.by_imbalance.get(imbalance, ()):
+        value = 0.5 * options[0][0]
+        for fit, component in options:
+            if fit <= value:
+                break
+            if component in held:
+                value = fit
+                break
+        match[ex_id] = value
+    for rule in tables.remedy_rules_by_imbalance.get(imbalance, ()):
+        if rule.then_exercise and rule.certainty > match.get(rule.then_exercise, 0.0):
+            match[rule.then_exercise] = rule.certainty
+    if len(index.match_cache) >= _MATCH_CACHE_SIZE:
+        index.match_cache.clear()
+    index.match_cache[key] = match
+    return match
+
+
 def build_plan(
     index: ExerciseIndex,
     tables: Tables,
@@ -123,22 +157,11 @@ def build_plan(
         for ex_id, fit in by_state.get(s.id, ()):
             scores[ex_id] += weight * fit
     believed = {(b.id, b.side) for b in states}
-    matches: list[tuple[Belief, dict[str, float]]] = []
+    matches: list[tuple[Belief, Mapping[str, float]]] = []
     for imb in reported:
-        match: dict[str, float] = {}
-        for ex_id, options in index.by_imbalance.get(imb.id, ()):
-            # the best fit through a believed component, or half the best fit through any
-            value = 0.5 * options[0][0]
-            for fit, component in options:
-                if fit <= value:
-                    break
-                if (component, imb.side) in believed:
-                    value = fit
-                    break
-            match[ex_id] = value
-        for rule in tables.remedy_rules_by_imbalance.get(imb.id, ()):
-            if rule.then_exercise and rule.certainty > match.get(rule.then_exercise, 0.0):
-                match[rule.then_exercise] = rule.certainty
+        components = tables.components.get(imb.id, ())
+        held = tuple(c for c in components if (c, imb.side) in believed)
+        match = _match(index, tables, imb.id, held)
         for ex_id, value in match.items():
             scores[ex_id] += imb.cf * value
         matches.append((imb, match))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from musclekb.cf import combine_all
 
@@ -14,9 +14,9 @@ Side = Literal["left", "right"]
 BeliefKey = tuple[str, str, str]  # (kind, id, side): kind is "state" or "imbalance"
 
 
-@dataclass(frozen=True)
-class Premise:
-    """A fact a rule matched: a finding, a measurement, a muscle state or a cause."""
+class Premise(NamedTuple):
+    """A fact a rule matched: a finding, a measurement, a muscle state or a cause. (Premises and
+    contributions are named tuples: an assessment makes hundreds, and they never change.)"""
 
     kind: Literal["finding", "measure", "state", "cause"]
     id: str
@@ -25,8 +25,7 @@ class Premise:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One rule firing: its certainty, the premises it matched, and what it concluded."""
 
     rule: str

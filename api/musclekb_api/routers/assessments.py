@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from musclekb import AssessmentInputError, InputProblem, KnowledgeBase
@@ -21,6 +20,7 @@ from musclekb_api.assessment_models import (
 )
 from musclekb_api.bodies import read_body
 from musclekb_api.problems import PROBLEM_JSON, ApiProblem
+from musclekb_api.responses import FastJSONResponse
 from musclekb_api.settings import Settings, get_settings
 from musclekb_api.state import KB, Engine, SettingsDep
 
@@ -176,7 +176,7 @@ async def assess(body: AssessmentBody, engine: Engine, kb: KB, settings: Setting
     explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
     _check_counts(body, settings)
     result = engine.assess(body.request())
-    return JSONResponse(with_iris(kb, result.to_dict()))
+    return FastJSONResponse(with_iris(kb, result.to_dict()))
 
 
 def _resolve_target(kb: KnowledgeBase, target: str) -> tuple[str | None, list[InputProblem]]:
@@ -211,4 +211,4 @@ async def why_not(body: WhyNotBody, engine: Engine, kb: KB, settings: SettingsDe
     if target is None:
         raise AssessmentInputError(problems)
     answer = result.why_not(target)
-    return JSONResponse({"id": answer["id"], "iri": kb.entity(target).iri, **answer})
+    return FastJSONResponse({"id": answer["id"], "iri": kb.entity(target).iri, **answer})
