@@ -93,10 +93,18 @@ def _number(c: _Collector, where: str, value: object) -> float | None:
     if value is None:
         c.add(where, "missing value: give a number for each side")
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         c.add(where, f"expected a number, got {value!r}")
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        c.add(where, "expected a number, got one too large to use")
+        return None
+    if not math.isfinite(number):
+        c.add(where, f"expected a finite number, got {number!r}")
+        return None
+    return number
 
 
 def _list(c: _Collector, raw: object, where: str) -> list[Any]:
@@ -207,14 +215,14 @@ def _context(c: _Collector, raw: object) -> Context:
         c.add("context.pain_persistent", f"expected true or false, got {persistent!r}")
         persistent = False
     causes = []
-    for i, cause in enumerate(raw.get("causes") or []):
+    for i, cause in enumerate(_list(c, raw.get("causes"), "context.causes")):
         found = c.known(f"context.causes[{i}]", "cause", cause)
         if found:
             causes.append(found)
     equipment: list[str] | None = None
     if raw.get("equipment") is not None:
         equipment = []
-        for i, eq in enumerate(raw["equipment"]):
+        for i, eq in enumerate(_list(c, raw["equipment"], "context.equipment")):
             found = c.known(f"context.equipment[{i}]", "equipment", eq)
             if found:
                 equipment.append(found)
