@@ -4,7 +4,8 @@ Every muscle, state, pair, test, sign, measure, imbalance, cause, exercise and r
 ``factor - 1`` times under new ids (``<id>--x<k>``), with its references pointing into its own
 copy; vocabularies (phases, levels, equipment, sources...) stay shared. Each copy is as dense as
 the original, so the benchmark shows how the cost of an assessment grows with the number of
-rules and exercises, not with the size of one assessment. The copies live only as typed entities
+rules and exercises, not with the size of one assessment, provided the findings of one request
+come from one copy, as the findings of one person come from one body (``copy_id``). The copies live only as typed entities
 (no RDF graph): the reasoner reads nothing else.
 """
 
@@ -26,7 +27,7 @@ TEXT_FIELDS = {"id", "iri", "kind", "label", "synonyms", "definition"}
 def _clone(entity: m.Entity, ids: set[str], k: int) -> m.Entity:
     def move(value: object) -> object:
         if isinstance(value, str) and value in ids:
-            return f"{value}--x{k}"
+            return copy_id(value, k)
         if isinstance(value, tuple):
             return tuple(move(v) for v in value)
         return value
@@ -36,7 +37,7 @@ def _clone(entity: m.Entity, ids: set[str], k: int) -> m.Entity:
         for f in dataclasses.fields(entity)
         if f.name not in TEXT_FIELDS
     }
-    new_id = f"{entity.id}--x{k}"
+    new_id = copy_id(entity.id, k)
     return dataclasses.replace(
         entity,
         id=new_id,
@@ -44,6 +45,11 @@ def _clone(entity: m.Entity, ids: set[str], k: int) -> m.Entity:
         label=f"{entity.label} ({k})",
         **changes,
     )
+
+
+def copy_id(entity_id: str, k: int) -> str:
+    """The id of ``entity_id`` in copy ``k`` (copy 0 is the original)."""
+    return entity_id if k == 0 else f"{entity_id}--x{k}"
 
 
 def scaled(kb: musclekb.KnowledgeBase, factor: int) -> musclekb.KnowledgeBase:

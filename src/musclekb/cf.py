@@ -82,7 +82,7 @@ def combine_value(values: Iterable[float]) -> float:
     """The value :func:`combine_all` gives, without writing out the steps."""
     pos = neg = 0.0
     seen_pos = seen_neg = False
-    for v in sorted(values, key=lambda x: -abs(x)):
+    for v in sorted(values, key=abs, reverse=True):
         if v > 0:
             pos = pos + v * (1 - pos)
             seen_pos = True

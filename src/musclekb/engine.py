@@ -64,14 +64,9 @@ class Derivation:
     imbalances: dict[tuple[str, Side], Belief] = field(default_factory=dict)
 
 
-def _order(c: Contribution) -> tuple[float, str]:
-    # A rule contributes at most once to one conclusion on one side, so this order is total.
-    return (-abs(c.cf), c.rule)
-
-
 def _believe(kind: Any, key: tuple[str, Side], evidence: list[Contribution]) -> Belief:
-    ordered = tuple(sorted(evidence, key=_order))
-    return Belief(kind, key[0], key[1], combine_value(c.cf for c in ordered), ordered)
+    # combine_value sorts the certainties itself, so the result does not depend on firing order
+    return Belief(kind, key[0], key[1], combine_value(c.cf for c in evidence), tuple(evidence))
 
 
 class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]

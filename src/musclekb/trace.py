@@ -46,7 +46,13 @@ class Belief:
     id: str
     side: Side
     cf: float
-    contributions: tuple[Contribution, ...]
+    evidence: tuple[Contribution, ...]  # in the order the rules fired
+
+    @cached_property
+    def contributions(self) -> tuple[Contribution, ...]:
+        """The evidence, strongest first (then by rule id): the same whatever the firing order.
+        A rule contributes at most once to one conclusion on one side, so the order is total."""
+        return tuple(sorted(self.evidence, key=lambda c: (-abs(c.cf), c.rule)))
 
     @cached_property
     def arithmetic(self) -> tuple[str, ...]:
