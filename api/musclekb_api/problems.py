@@ -21,7 +21,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from musclekb import AssessmentInputError, InputProblem, LookupFailedError, MuscleKBError
 from musclekb_api.graphstore import SparqlError
 
-__all__ = ["ApiProblem", "input_error_items", "install_problem_handlers", "problem"]
+__all__ = [
+    "ApiProblem",
+    "input_error_items",
+    "install_problem_handlers",
+    "not_found_doc",
+    "problem",
+    "problem_doc",
+]
 
 PROBLEM_JSON = "application/problem+json"
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -43,6 +50,27 @@ class ApiProblem(Exception):
         self.status, self.title, self.detail = status, title, detail
         self.headers = dict(headers or {})
         self.extra = extra
+
+
+def problem_doc(
+    status: int, description: str, title: str, detail: str, **extra: Any
+) -> dict[str, Any]:
+    """An OpenAPI response entry for a problem, with an example body."""
+    example = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return {"description": description, "content": {PROBLEM_JSON: {"example": example}}}
+
+
+def not_found_doc(noun: str, kind: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI 404 entry for a lookup by id that fails (with the closest ids)."""
+    return {
+        404: problem_doc(
+            404,
+            f"No {noun} has this id (problem+json with the closest ids).",
+            "Not found",
+            f"no {kind} with id or label 'exampel'; did you mean 'example'?",
+            suggestions=["example"],
+        )
+    }
 
 
 def problem(

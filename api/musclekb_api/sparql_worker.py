@@ -25,7 +25,8 @@ import signal
 import struct
 import sys
 import time
-from typing import Any, BinaryIO
+from collections.abc import Iterable
+from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -66,21 +67,30 @@ class _Timeout(Exception):
     pass
 
 
+_Row = TypeVar("_Row")
+
+
+def _take(rows: Iterable[_Row], max_rows: int, deadline: float) -> tuple[list[_Row], bool]:
+    """Up to ``max_rows`` rows, read lazily; whether more were left; _Timeout past ``deadline``."""
+    taken: list[_Row] = []
+    for row in rows:
+        if time.monotonic() > deadline:
+            raise _Timeout
+        if len(taken) >= max_rows:
+            return taken, True
+        taken.append(row)
+    return taken, False
+
+
 def _select(
     result: ox.QuerySolutions, max_rows: int, deadline: float
 ) -> tuple[bytes, dict[str, Any]]:
     names = [v.value for v in result.variables]
-    bindings: list[dict[str, Any]] = []
-    truncated = False
-    for solution in result:
-        if time.monotonic() > deadline:
-            raise _Timeout
-        if len(bindings) >= max_rows:
-            truncated = True
-            break
-        bindings.append(
-            {name: term_json(t) for name, t in zip(names, solution, strict=True) if t is not None}
-        )
+    solutions, truncated = _take(result, max_rows, deadline)
+    bindings = [
+        {name: term_json(t) for name, t in zip(names, solution, strict=True) if t is not None}
+        for solution in solutions
+    ]
     body = {"head": {"vars": names}, "results": {"bindings": bindings}}
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return data, {"form": "select", "truncated": truncated, "rows": len(bindings)}
@@ -93,15 +103,7 @@ def _graph(
     rdf_format: str,
     prefixes: dict[str, str] | None,
 ) -> tuple[bytes, dict[str, Any]]:
-    triples: list[ox.Triple] = []
-    truncated = False
-    for triple in result:
-        if time.monotonic() > deadline:
-            raise _Timeout
-        if len(triples) >= max_rows:
-            truncated = True
-            break
-        triples.append(triple)
+    triples, truncated = _take(result, max_rows, deadline)
     chosen = _RDF_FORMATS.get(rdf_format, ox.RdfFormat.TURTLE)
     if chosen is ox.RdfFormat.TURTLE:
         data = ox.serialize(triples, format=chosen, prefixes=prefixes or {})

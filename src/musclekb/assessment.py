@@ -49,6 +49,8 @@ class PlanItem:
 
 @dataclass(frozen=True)
 class ReportedAdvisory:
+    id: str
+    iri: str
     code: str
     label: str
     sentence: str
@@ -184,7 +186,13 @@ class Assessment:
             if pain or persistent or anything:
                 out.append(
                     ReportedAdvisory(
-                        adv.code, adv.label, adv.definition, list(adv.sources), adv.referral
+                        adv.id,
+                        adv.iri,
+                        adv.code,
+                        adv.label,
+                        adv.definition,
+                        list(adv.sources),
+                        adv.referral,
                     )
                 )
         return out
@@ -242,6 +250,7 @@ class Assessment:
             reason = "no rule that concludes it had all its premises above the threshold"
         return {
             "id": target,
+            "iri": self.kb.imbalances[target].iri,
             "kind": "imbalance",
             "label": self.kb.imbalances[target].label,
             "concluded": bool(reported),
@@ -263,6 +272,7 @@ class Assessment:
             reason = f"scored {fmt(cand.score)}"
         return {
             "id": target,
+            "iri": ex.iri,
             "kind": "exercise",
             "label": ex.label,
             "in_plan": bool(in_plan),

@@ -29,7 +29,6 @@ __all__ = ["OPPOSITE", "Derivation", "ForwardEngine"]
 experta: Any = import_experta()
 Fact: Any = experta.Fact
 Rule: Any = experta.Rule
-MATCH: Any = experta.MATCH
 AS: Any = experta.AS
 
 OPPOSITE: dict[str, Side] = {"left": "right", "right": "left"}
@@ -59,7 +58,6 @@ class Derivation:
     imbalance_evidence: dict[tuple[str, Side], list[Contribution]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    fired: set[tuple[str, Side]] = field(default_factory=set)
     states: dict[tuple[str, Side], Belief] = field(default_factory=dict)
     imbalances: dict[tuple[str, Side], Belief] = field(default_factory=dict)
 
@@ -140,13 +138,17 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                 believed[side].add(state)
         premises = self.tables.pattern_premises
         tried: set[tuple[str, Side]] = set()
+        seen_on: Side
         for seen_on in ("left", "right"):
             for state in sorted(believed[seen_on]):
                 for rule in self.tables.pattern_rules_by_premise.get(state, ()):
                     same, other = premises[rule.id]
-                    # the state may be a same-side premise (conclusion on its side) or an
-                    # opposite-side one (conclusion on the other side): try both
-                    for side in (seen_on, OPPOSITE[seen_on]):
+                    # a same-side premise points at a conclusion on its own side, an
+                    # opposite-side premise at one on the other side
+                    sides: list[Side] = [seen_on] if state in same else []
+                    if state in other:
+                        sides.append(OPPOSITE[seen_on])
+                    for side in sides:
                         if (rule.id, side) in tried:
                             continue
                         tried.add((rule.id, side))
@@ -162,7 +164,6 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         ) + tuple(
             Premise("state", s, opposite, states[(s, opposite)].cf) for s in rule.if_opposite_states
         )
-        d.fired.add((rule.id, side))
         weakest = min(p.cf for p in held)
         d.imbalance_evidence[(rule.then_imbalance or "", side)].append(
             Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)

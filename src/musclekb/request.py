@@ -25,6 +25,7 @@ __all__ = [
     "FindingSide",
     "Measurement",
     "parse_request",
+    "parse_target",
 ]
 
 FindingSide = Literal["left", "right", "bilateral"]
@@ -74,18 +75,22 @@ class _Collector:
     def add(self, where: str, message: str, suggestions: Sequence[str] = ()) -> None:
         self.problems.append(InputProblem(where, message, tuple(suggestions)))
 
-    def known(self, where: str, kind: str, value: object) -> str | None:
+    def known(self, where: str, kind: str | tuple[str, ...], value: object) -> str | None:
+        """The id ``value`` names among the entities of ``kind`` (one kind or several), by id,
+        label or synonym; otherwise a problem at ``where`` with the closest ids."""
+        kinds = (kind,) if isinstance(kind, str) else kind
+        what = " or ".join(kinds)
         if not isinstance(value, str) or not value:
-            self.add(where, f"expected a {kind} id (a non-empty string), got {value!r}")
+            self.add(where, f"expected a {what} id (a non-empty string), got {value!r}")
             return None
-        items = self.kb.all(kind)
-        if value in items:
+        if any(value in self.kb.all(k) for k in kinds):
             return value
-        by_label = [e for e in self.kb.find_label(value) if e.kind == kind]
+        by_label = [e for e in self.kb.find_label(value) if e.kind in kinds]
         if by_label:
             return by_label[0].id
-        close = difflib.get_close_matches(value, list(items), n=3, cutoff=0.5)
-        self.add(where, f"unknown {kind} {value!r}", close)
+        ids = [i for k in kinds for i in self.kb.all(k)]
+        close = difflib.get_close_matches(value, ids, n=3, cutoff=0.5)
+        self.add(where, f"unknown {what} {value!r}", close)
         return None
 
 
@@ -281,3 +286,13 @@ def parse_request(
     if c.problems:
         raise AssessmentInputError(c.problems)
     return AssessmentRequest(tuple(findings), tuple(measurements), context, float(threshold))
+
+
+def parse_target(kb: KnowledgeBase, target: object) -> str:
+    """The imbalance or exercise that ``target`` names (by id, label or synonym), for
+    :meth:`Assessment.why_not`; raises :class:`AssessmentInputError` with the closest ids."""
+    c = _Collector(kb)
+    found = c.known("target", ("imbalance", "exercise"), target)
+    if found is None:
+        raise AssessmentInputError(c.problems)
+    return found

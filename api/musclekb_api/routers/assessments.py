@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Coroutine, Mapping
-from functools import lru_cache
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from musclekb import AssessmentInputError, InputProblem, KnowledgeBase
+from musclekb import AssessmentInputError, InputProblem
+from musclekb.request import parse_target
 from musclekb_api.assessment_models import (
     AssessmentBody,
     AssessmentOut,
@@ -19,12 +18,12 @@ from musclekb_api.assessment_models import (
     WhyNotImbalanceOut,
 )
 from musclekb_api.bodies import read_body
-from musclekb_api.problems import PROBLEM_JSON, ApiProblem
+from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.responses import FastJSONResponse
 from musclekb_api.settings import Settings, get_settings
 from musclekb_api.state import KB, Engine, SettingsDep
 
-__all__ = ["LimitedBodyRoute", "router", "with_iris"]
+__all__ = ["LimitedBodyRoute", "router"]
 
 
 def _settings(request: Request) -> Settings:
@@ -83,45 +82,32 @@ class LimitedBodyRoute(APIRoute):
 router = APIRouter(prefix="/v1/assessments", tags=["reasoning"], route_class=LimitedBodyRoute)
 
 
-def _problem_doc(description: str, example: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_JSON: {"example": example}}}
-
-
 ERRORS: dict[int | str, dict[str, Any]] = {
-    413: _problem_doc(
+    413: problem_doc(
+        413,
         "The body is over the byte limit, or has more findings or measurements than allowed.",
-        {
-            "type": "about:blank",
-            "title": "Too many findings",
-            "status": 413,
-            "detail": "the request has 250 findings; the limit is 200",
-            "limit": 200,
-        },
+        "Too many findings",
+        "the request has 250 findings; the limit is 200",
+        limit=200,
     ),
-    415: _problem_doc(
+    415: problem_doc(
+        415,
         "The body is not sent as JSON.",
-        {
-            "type": "about:blank",
-            "title": "Unsupported media type",
-            "status": 415,
-            "detail": "send the request body as JSON with 'Content-Type: application/json'",
-        },
+        "Unsupported media type",
+        "send the request body as JSON with 'Content-Type: application/json'",
     ),
-    422: _problem_doc(
+    422: problem_doc(
+        422,
         "The request is not valid: every problem, with where it is and the closest valid ids.",
-        {
-            "type": "about:blank",
-            "title": "Invalid assessment request",
-            "status": 422,
-            "detail": "the assessment request has 1 problem(s): ...",
-            "errors": [
-                {
-                    "loc": ["body", "findings", 0, "sign"],
-                    "msg": "unknown sign '<misspelt id>'",
-                    "suggestions": ["<closest sign id>"],
-                }
-            ],
-        },
+        "Invalid assessment request",
+        "the assessment request has 1 problem(s): ...",
+        errors=[
+            {
+                "loc": ["body", "findings", 0, "sign"],
+                "msg": "unknown sign '<misspelt id>'",
+                "suggestions": ["<closest sign id>"],
+            }
+        ],
     ),
 }
 
@@ -140,30 +126,6 @@ def _check_counts(body: AssessmentBody, settings: Settings) -> None:
             )
 
 
-@lru_cache(maxsize=8)
-def _advisory_iris(kb: KnowledgeBase) -> Mapping[str, str]:
-    return {a.code: a.iri for a in kb.advisories.values()}
-
-
-def _state_with_iri(kb: KnowledgeBase, state: dict[str, Any]) -> dict[str, Any]:
-    if "iri" in state:
-        return state
-    entity = kb.states.get(state["id"])
-    return {"id": state["id"], "iri": entity.iri if entity else None, **state}
-
-
-def with_iris(kb: KnowledgeBase, result: dict[str, Any]) -> dict[str, Any]:
-    """Add the full IRI beside the short id where ``Assessment.to_dict()`` gives only the id:
-    muscle states (top level and under each imbalance) and advisories."""
-    result["states"] = [_state_with_iri(kb, s) for s in result["states"]]
-    for imbalance in result["imbalances"]:
-        imbalance["states"] = [_state_with_iri(kb, s) for s in imbalance["states"]]
-    iris = _advisory_iris(kb)
-    for advisory in result["advisories"]:
-        advisory.setdefault("iri", iris.get(advisory["code"]))
-    return result
-
-
 @router.post(
     "",
     summary="Assess findings: ranked imbalances, a phased plan and advisories, with explanations",
@@ -176,19 +138,7 @@ async def assess(body: AssessmentBody, engine: Engine, kb: KB, settings: Setting
     explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
     _check_counts(body, settings)
     result = engine.assess(body.request())
-    return FastJSONResponse(with_iris(kb, result.to_dict()))
-
-
-def _resolve_target(kb: KnowledgeBase, target: str) -> tuple[str | None, list[InputProblem]]:
-    """The imbalance or exercise id ``target`` names (an id or a label), or the problem."""
-    if target in kb.imbalances or target in kb.exercises:
-        return target, []
-    named = [e.id for e in kb.find_label(target) if e.kind in ("imbalance", "exercise")]
-    if named:
-        return named[0], []
-    close = difflib.get_close_matches(target, [*kb.imbalances, *kb.exercises], n=3, cutoff=0.5)
-    message = f"unknown imbalance or exercise {target!r}"
-    return None, [InputProblem("target", message, tuple(close))]
+    return FastJSONResponse(result.to_dict())
 
 
 @router.post(
@@ -203,12 +153,16 @@ async def why_not(body: WhyNotBody, engine: Engine, kb: KB, settings: SettingsDe
     (held, too weak, contradicted, missing); for an exercise, whether it is in the plan, its
     score, or why it was excluded."""
     _check_counts(body, settings)
-    target, problems = _resolve_target(kb, body.target)
+    target: str | None = None
+    problems: tuple[InputProblem, ...] = ()
+    try:
+        target = parse_target(kb, body.target)
+    except AssessmentInputError as exc:
+        problems = exc.problems
     try:
         result = engine.assess(body.request())
-    except AssessmentInputError as exc:
+    except AssessmentInputError as exc:  # report the body's problems and the target's together
         raise AssessmentInputError([*exc.problems, *problems]) from None
     if target is None:
-        raise AssessmentInputError(problems)
-    answer = result.why_not(target)
-    return FastJSONResponse({"id": answer["id"], "iri": kb.entity(target).iri, **answer})
+        raise AssessmentInputError(list(problems))
+    return FastJSONResponse(result.why_not(target))

@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from musclekb import KnowledgeBase, LookupFailedError, model
 from musclekb.search import SearchIndex
 from musclekb.vocab import KB as KB_NAMESPACE
+from musclekb_api.problems import not_found_doc, problem_doc
 from musclekb_api.state import KB, Index
 
 __all__ = [
@@ -414,46 +415,20 @@ _EXAMPLE_LINK = {
 }
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {
-        "description": "A query parameter is not valid (problem+json: `errors` says which).",
-        "content": {
-            "application/problem+json": {
-                "example": {
-                    "type": "about:blank",
-                    "title": "Invalid request",
-                    "status": 422,
-                    "detail": "query/limit: Input should be less than or equal to 500",
-                    "errors": [
-                        {
-                            "loc": ["query", "limit"],
-                            "msg": "Input should be less than or equal to 500",
-                            "type": "less_than_equal",
-                        }
-                    ],
-                }
+    422: problem_doc(
+        422,
+        "A query parameter is not valid (problem+json: `errors` says which).",
+        "Invalid request",
+        "query/limit: Input should be less than or equal to 500",
+        errors=[
+            {
+                "loc": ["query", "limit"],
+                "msg": "Input should be less than or equal to 500",
+                "suggestions": [],
             }
-        },
-    },
+        ],
+    ),
 }
-
-
-def _not_found(noun: str, kind: str) -> dict[int | str, dict[str, Any]]:
-    return {
-        404: {
-            "description": f"No {noun} has this id (problem+json with the closest ids).",
-            "content": {
-                "application/problem+json": {
-                    "example": {
-                        "type": "about:blank",
-                        "title": "Not found",
-                        "status": 404,
-                        "detail": f"no {kind} with id or label 'exampel'; did you mean 'example'?",
-                        "suggestions": ["example"],
-                    }
-                }
-            },
-        }
-    }
 
 
 def _ok(example: Any) -> dict[int | str, dict[str, Any]]:
@@ -551,7 +526,7 @@ def _register(spec: CollectionSpec) -> None:
         dependencies=[Depends(only_parameters(()))],
         responses={
             **_ok({**example, "links": [_EXAMPLE_LINK]}),
-            **_not_found(spec.noun, spec.kind),
+            **not_found_doc(spec.noun, spec.kind),
             **PROBLEM_RESPONSES,
         },
     )

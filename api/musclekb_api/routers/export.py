@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Response
 
 from musclekb_api.graphstore import EXPORT_FORMATS
+from musclekb_api.problems import problem_doc
 from musclekb_api.state import Store
 
 __all__ = ["router"]
@@ -33,26 +34,19 @@ _CONTENT: dict[str, Any] = {
             "content": _CONTENT,
         },
         304: {"description": "Not modified (the ETag in If-None-Match is current)."},
-        422: {
-            "description": "Unknown format (problem+json naming the valid ones).",
-            "content": {
-                "application/problem+json": {
-                    "example": {
-                        "type": "about:blank",
-                        "title": "Invalid request",
-                        "status": 422,
-                        "detail": "query/format: Input should be 'turtle', 'jsonld' or 'ntriples'",
-                        "errors": [
-                            {
-                                "loc": ["query", "format"],
-                                "msg": "Input should be 'turtle', 'jsonld' or 'ntriples'",
-                                "suggestions": ["turtle"],
-                            }
-                        ],
-                    }
+        422: problem_doc(
+            422,
+            "Unknown format (problem+json naming the valid ones).",
+            "Invalid request",
+            "query/format: Input should be 'turtle', 'jsonld' or 'ntriples'",
+            errors=[
+                {
+                    "loc": ["query", "format"],
+                    "msg": "Input should be 'turtle', 'jsonld' or 'ntriples'",
+                    "suggestions": ["turtle"],
                 }
-            },
-        },
+            ],
+        ),
     },
 )
 def export(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from musclekb import LookupFailedError
 from musclekb.projection import distances, edges_among
+from musclekb_api.problems import not_found_doc
 from musclekb_api.routers.browse import PROBLEM_RESPONSES, only_parameters
 from musclekb_api.state import KB, Index
 
@@ -29,21 +30,6 @@ _EXAMPLE = {
     "truncated": False,
 }
 
-_NOT_FOUND = {
-    "description": "No entity has this id (problem+json with the closest ids).",
-    "content": {
-        "application/problem+json": {
-            "example": {
-                "type": "about:blank",
-                "title": "Not found",
-                "status": 404,
-                "detail": "no entity with id or label 'exampel'; did you mean 'example'?",
-                "suggestions": ["example"],
-            }
-        }
-    },
-}
-
 
 @router.get(
     "/graph/{id}",
@@ -57,7 +43,7 @@ _NOT_FOUND = {
     dependencies=[Depends(only_parameters(("depth", "include_sources", "max_nodes")))],
     responses={
         200: {"content": {"application/json": {"example": _EXAMPLE}}},
-        404: _NOT_FOUND,
+        **not_found_doc("entity", "entity"),
         **PROBLEM_RESPONSES,
     },
 )

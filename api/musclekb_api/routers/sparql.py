@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from musclekb_api.bodies import read_body
 from musclekb_api.examples import EXAMPLES
 from musclekb_api.graphstore import RESULTS_JSON, GraphStore
-from musclekb_api.problems import PROBLEM_JSON, ApiProblem
+from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.state import Store
 
 __all__ = ["router"]
@@ -29,8 +29,7 @@ SPARQL_QUERY = "application/sparql-query"
 
 
 def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
-    example = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return {"description": title, "content": {PROBLEM_JSON: {"example": example}}}
+    return problem_doc(status, title, title, detail)
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
