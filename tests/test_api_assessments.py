@@ -57,7 +57,16 @@ def test_first_assessment_has_the_documented_shape(
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"imbalances", "states", "plan", "advisories", "not_reported", "threshold"}
+    assert set(body) == {
+        "imbalances",
+        "states",
+        "plan",
+        "advisories",
+        "not_reported",
+        "threshold",
+        "explain",
+    }
+    assert body["explain"] == "linked"
     assert body["imbalances"] and body["plan"] and body["states"]
     for imbalance in body["imbalances"]:
         assert imbalance["iri"] == kb.imbalances[imbalance["id"]].iri
@@ -98,6 +107,7 @@ def test_empty_assessment(api_client: TestClient, body: dict[str, Any]) -> None:
         "advisories": [],
         "not_reported": {},
         "threshold": 0.2,
+        "explain": "linked",
     }
 
 
@@ -117,6 +127,93 @@ def test_every_case_answers_as_the_library_does(
     assert response.status_code == 200, response.text
     expected = musclekb.Reasoner(kb).assess(request).to_dict()
     assert response.json() == json.loads(json.dumps(expected))
+
+
+def _resolve(doc: Any, node: Any) -> Any:
+    """``node`` with every JSON Reference into ``doc`` replaced by what it points to."""
+    if isinstance(node, list):
+        return [_resolve(doc, x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"$ref"}:
+        target = doc
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        return _resolve(doc, target)
+    return {k: _resolve(doc, v) for k, v in node.items()}
+
+
+def _post(client: TestClient, explain: str | None, request: dict[str, Any]) -> dict[str, Any]:
+    url = URL if explain is None else f"{URL}?explain={explain}"
+    response = client.post(url, json=request)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_linked_explanations_resolve_to_the_nested_ones(api_client: TestClient) -> None:
+    """By default each state is explained once, in ``states``, and the imbalance trees point to
+    it; resolving those references gives exactly the self-contained trees of ``explain=nested``,
+    in a smaller response."""
+    request = _case("000")["request"]
+    linked = api_client.post(URL, json=request)
+    nested = api_client.post(f"{URL}?explain=nested", json=request)
+    assert len(linked.content) < len(nested.content)
+    linked_body, nested_body = linked.json(), nested.json()
+    assert nested_body["explain"] == "nested"
+    refs = [
+        p["derivation"]["$ref"]
+        for i in linked_body["imbalances"]
+        for r in i["explanation"]["tree"]["rules"]
+        for p in r["premises"]
+        if p["kind"] == "state"
+    ]
+    assert refs and all(ref.startswith("#/states/") for ref in refs)
+    for ref in refs:  # each points at the state the premise names
+        index = int(ref.split("/")[2])
+        assert ref == f"#/states/{index}/explanation/tree"
+    for i in linked_body["imbalances"]:
+        for r in i["explanation"]["tree"]["rules"]:
+            for p in r["premises"]:
+                if p["kind"] == "state":
+                    state = linked_body["states"][int(p["derivation"]["$ref"].split("/")[2])]
+                    assert (state["id"], state["side"]) == (p["id"], p["side"])
+    resolved = _resolve(linked_body, linked_body["imbalances"])
+    assert resolved == nested_body["imbalances"]
+    assert linked_body["states"] == nested_body["states"]
+
+
+def test_sentences_and_none_leave_out_trees_and_explanations(api_client: TestClient) -> None:
+    request = _case("000")["request"]
+    linked = _post(api_client, None, request)
+    sentences = _post(api_client, "sentences", request)
+    bare = _post(api_client, "none", request)
+    for part in ("imbalances", "states"):
+        for full, short, none in zip(linked[part], sentences[part], bare[part], strict=True):
+            assert short["explanation"] == {"sentences": full["explanation"]["sentences"]}
+            assert "explanation" not in none
+            assert {k: v for k, v in full.items() if k != "explanation"} == none
+            assert {k: v for k, v in short.items() if k != "explanation"} == none
+    for key in ("plan", "advisories", "not_reported", "threshold"):
+        assert linked[key] == sentences[key] == bare[key]
+
+
+def test_an_unknown_explanation_form_is_a_422_naming_the_choices(api_client: TestClient) -> None:
+    response = api_client.post(f"{URL}?explain=tree", json={})
+    body = _problem(response, 422)
+    (error,) = body["errors"]
+    assert error["loc"] == ["query", "explain"]
+    assert "linked" in error["msg"] and "nested" in error["msg"]
+
+
+def test_a_misspelt_query_parameter_is_a_422_suggesting_the_right_one(
+    api_client: TestClient,
+) -> None:
+    response = api_client.post(f"{URL}?explian=none", json={})
+    body = _problem(response, 422)
+    (error,) = body["errors"]
+    assert error["loc"] == ["query", "explian"]
+    assert error["suggestions"] == ["explain"]
 
 
 def test_threshold_changes_what_is_reported(api_client: TestClient) -> None:

@@ -250,6 +250,7 @@ def test_an_unknown_query_parameter_is_a_422_with_a_suggestion(api_client: TestC
     body = _problem(api_client.get("/v1/exercises?musle=gluteus-medius"), 422)
     assert body["errors"][0]["loc"] == ["query", "musle"]
     assert "'muscle'" in body["detail"]
+    assert body["errors"][0]["suggestions"] == ["muscle"]
     body = _problem(api_client.get("/v1/muscles/gluteus-medius?depth=2"), 422)
     assert body["errors"][0]["loc"] == ["query", "depth"]
 

@@ -65,3 +65,23 @@ def test_bad_measure_syntax() -> None:
     result = runner.invoke(app, ["assess", "--measure", "single-leg-bridge-hold:30"])
     assert result.exit_code == 2
     assert "MEASURE:LEFT:RIGHT" in result.output
+
+
+def test_json_explanations_in_each_form() -> None:
+    args = ["assess", "--finding", "sls-knee-valgus:left", "--json"]
+    linked = json.loads(runner.invoke(app, args).output)
+    nested = json.loads(runner.invoke(app, [*args, "--explain", "nested"]).output)
+    bare = json.loads(runner.invoke(app, [*args, "--explain", "none"]).output)
+    assert (linked["explain"], nested["explain"], bare["explain"]) == ("linked", "nested", "none")
+    assert all("explanation" not in i for i in bare["imbalances"])
+    assert [i["id"] for i in bare["imbalances"]] == [i["id"] for i in linked["imbalances"]]
+    assert len(json.dumps(linked)) < len(json.dumps(nested))
+
+
+def test_unknown_explanation_form_is_exit_2_with_suggestion() -> None:
+    result = runner.invoke(
+        app, ["assess", "--finding", "sls-knee-valgus:left", "--json", "--explain", "nestd"]
+    )
+    assert result.exit_code == 2
+    assert "unknown explanation form 'nestd'" in result.output
+    assert "'nested'" in result.output

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from musclekb.assessment import ExplainForm
 from musclekb_api.examples import EXAMPLES
 
 __all__ = [
@@ -100,6 +101,21 @@ class WhyNotBody(AssessmentBody):
 # ---------------------------------------------------------------------- responses (documentation)
 
 
+class ExplanationOut(BaseModel):
+    sentences: list[str] = Field(
+        description="The conclusion in words, then (for an imbalance) every muscle state it "
+        "rests on."
+    )
+    tree: dict[str, Any] | None = Field(
+        default=None,
+        description="The derivation: conclusion -> rules (with sources and arithmetic) -> "
+        "premises -> ... -> findings. With `explain=linked`, a muscle-state premise's "
+        '`derivation` is `{"$ref": "#/states/<i>/explanation/tree"}`, the tree of that state '
+        "in `states`; with `explain=nested` it is the tree itself. Absent with "
+        "`explain=sentences`.",
+    )
+
+
 class StateOut(BaseModel):
     id: str
     iri: str | None
@@ -110,13 +126,9 @@ class StateOut(BaseModel):
     certainty: float
 
 
-class ExplanationOut(BaseModel):
-    sentences: list[str] = Field(
-        description="The conclusion in words, then every muscle state it rests on."
-    )
-    tree: dict[str, Any] = Field(
-        description="The derivation: conclusion -> rules (with sources and arithmetic) -> "
-        "premises -> ... -> findings."
+class BelievedStateOut(StateOut):
+    explanation: ExplanationOut | None = Field(
+        default=None, description="How the state was concluded; absent with `explain=none`."
     )
 
 
@@ -130,7 +142,9 @@ class ImbalanceOut(BaseModel):
     certainty: float = Field(description="Combined certainty factor, 0-1.")
     states: list[StateOut]
     causes: list[str]
-    explanation: ExplanationOut
+    explanation: ExplanationOut | None = Field(
+        default=None, description="How it was concluded; absent with `explain=none`."
+    )
 
 
 class AddressedOut(BaseModel):
@@ -165,11 +179,14 @@ class AdvisoryOut(BaseModel):
 
 class AssessmentOut(BaseModel):
     imbalances: list[ImbalanceOut]
-    states: list[StateOut]
+    states: list[BelievedStateOut] = Field(
+        description="Every muscle state believed above the threshold, best first."
+    )
     plan: list[PlanItemOut]
     advisories: list[AdvisoryOut]
     not_reported: dict[str, str] = Field(description="Imbalance id -> why it was not reported.")
     threshold: float
+    explain: ExplainForm = Field(description="How the explanations in this result are written.")
 
 
 class WhyNotImbalanceOut(BaseModel):

@@ -126,6 +126,8 @@ def _validation_item(error: Mapping[str, Any], body: object) -> dict[str, Any]:
     elif kind in ("literal_error", "enum") and isinstance(error.get("input"), str):
         valid = _QUOTED.findall(str(ctx.get("expected", "")))
         suggestions = difflib.get_close_matches(error["input"], valid, n=3, cutoff=0.3)
+    elif isinstance(ctx.get("suggestions"), list):  # our own query-parameter checks
+        suggestions = [str(s) for s in ctx["suggestions"]]
     return {"loc": loc, "msg": msg, "suggestions": suggestions}
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from musclekb.cf import fmt
-from musclekb.errors import LookupFailedError
+from musclekb.errors import AssessmentInputError, InputProblem, LookupFailedError
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
     from musclekb.tables import Tables
     from musclekb.trace import Belief
 
-__all__ = ["Assessment", "PlanItem", "ReportedAdvisory", "ReportedImbalance"]
+__all__ = [
+    "EXPLAIN_FORMS",
+    "Assessment",
+    "ExplainForm",
+    "PlanItem",
+    "ReportedAdvisory",
+    "ReportedImbalance",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,26 @@ class ReportedAdvisory:
     referral: bool
 
 
+ExplainForm = Literal["linked", "nested", "sentences", "none"]
+EXPLAIN_FORMS: tuple[str, ...] = get_args(ExplainForm)
+"""How :meth:`Assessment.to_dict` can write explanations (``linked`` is the default)."""
+
+
+def _explain_form(explain: str) -> str:
+    if explain in EXPLAIN_FORMS:
+        return explain
+    close = get_close_matches(str(explain).lower(), EXPLAIN_FORMS, n=2, cutoff=0.5)
+    raise AssessmentInputError(
+        [
+            InputProblem(
+                "explain",
+                f"unknown explanation form {explain!r}; use one of {', '.join(EXPLAIN_FORMS)}",
+                tuple(close),
+            )
+        ]
+    )
+
+
 def _shallow(item: Any) -> dict[str, Any]:
     """A reported item as a dict; its values are already plain data, so nothing is copied
     (``dataclasses.asdict`` deep-copies every explanation tree)."""
@@ -79,7 +107,8 @@ class Assessment:
     # ------------------------------------------------------------------ conclusions
 
     @cached_property
-    def imbalances(self) -> list[ReportedImbalance]:
+    def _imbalance_rows(self) -> list[tuple[Belief, dict[str, Any]]]:
+        """Each reported imbalance with every field but its explanation."""
         out = []
         for b, side in self._reported:
             imbalance = self.kb.imbalances[b.id]
@@ -87,25 +116,37 @@ class Assessment:
             for component in imbalance.components:
                 belief = self.derivation.states.get((component, b.side))
                 if belief is not None and belief.cf > self.derivation.threshold:
-                    states.append(
-                        {
-                            "id": component,
-                            "iri": self.kb.states[component].iri,
-                            "label": self.kb.states[component].label,
-                            "muscle": self.kb.states[component].muscle,
-                            "state_kind": self.kb.states[component].state_kind,
-                            "side": b.side,
-                            "certainty": round(belief.cf, 4),
-                        }
-                    )
+                    states.append(self._state_row(belief))
             causes = sorted(
                 {p.id for c in b.contributions for p in c.premises if p.kind == "cause"}
             )
-            out.append(ReportedImbalance(
-                b.id, imbalance.iri, imbalance.label, side, round(b.cf, 4), states, causes,
-                {"sentences": self.explainer.sentences(b), "tree": self.explainer.tree(b)},
-            ))  # fmt: skip
+            row = {
+                "id": b.id, "iri": imbalance.iri, "label": imbalance.label, "side": side,
+                "certainty": round(b.cf, 4), "states": states, "causes": causes,
+            }  # fmt: skip
+            out.append((b, row))
         return out
+
+    def _state_row(self, b: Belief) -> dict[str, Any]:
+        state = self.kb.states[b.id]
+        return {
+            "id": b.id, "iri": state.iri, "label": state.label, "muscle": state.muscle,
+            "state_kind": state.state_kind, "side": b.side, "certainty": round(b.cf, 4),
+        }  # fmt: skip
+
+    @cached_property
+    def imbalances(self) -> list[ReportedImbalance]:
+        """The reported imbalances, best first, each explained by a self-contained tree."""
+        return [
+            ReportedImbalance(
+                **row,
+                explanation={
+                    "sentences": self.explainer.sentences(b),
+                    "tree": self.explainer.tree(b),
+                },
+            )
+            for b, row in self._imbalance_rows
+        ]
 
     @cached_property
     def beliefs(self) -> dict[tuple[str, str, str], float]:
@@ -283,25 +324,43 @@ class Assessment:
 
     # ------------------------------------------------------------------ output
 
-    def to_dict(self, per_phase: int = 3) -> dict[str, Any]:
+    def to_dict(self, per_phase: int = 3, explain: str = "linked") -> dict[str, Any]:
+        """The whole result as plain data (for JSON). ``explain`` chooses how explanations are
+        written (see :data:`EXPLAIN_FORMS`): ``linked`` gives every believed state its tree once,
+        in ``states``, and the imbalance trees point to it with ``{"$ref": "#/states/<i>/
+        explanation/tree"}`` (a JSON Reference: resolving it gives the ``nested`` form);
+        ``nested`` writes every tree out in full; ``sentences`` leaves the trees out; ``none``
+        leaves explanations out."""
+        form = _explain_form(explain)
+        explainer = self.explainer
+        states: list[dict[str, Any]] = []
+        refs: dict[tuple[str, str], str] = {}
+        for b in self.state_beliefs:
+            row = self._state_row(b)
+            if form != "none":
+                row["explanation"] = {"sentences": [explainer.sentence(b)]}
+                if form in ("linked", "nested"):
+                    row["explanation"]["tree"] = explainer.tree(b)
+            refs[(b.id, b.side)] = f"#/states/{len(states)}/explanation/tree"
+            states.append(row)
+        imbalances: list[dict[str, Any]] = []
+        for b, fields in self._imbalance_rows:
+            row = dict(fields)
+            if form != "none":
+                row["explanation"] = {"sentences": explainer.sentences(b)}
+                if form == "linked":
+                    row["explanation"]["tree"] = explainer.linked_tree(b, refs)
+                elif form == "nested":
+                    row["explanation"]["tree"] = explainer.tree(b)
+            imbalances.append(row)
         return {
-            "imbalances": [_shallow(i) for i in self.imbalances],
-            "states": [
-                {
-                    "id": b.id,
-                    "iri": self.kb.states[b.id].iri,
-                    "muscle": self.kb.states[b.id].muscle,
-                    "state_kind": self.kb.states[b.id].state_kind,
-                    "side": b.side,
-                    "certainty": round(b.cf, 4),
-                    "label": self.kb.states[b.id].label,
-                }
-                for b in self.state_beliefs
-            ],
+            "imbalances": imbalances,
+            "states": states,
             "plan": [_shallow(p) for p in self.top_plan(per_phase)],
             "advisories": [_shallow(a) for a in self.advisories],
             "not_reported": dict(sorted(self.dropped.items())),
             "threshold": self.derivation.threshold,
+            "explain": form,
         }
 
     def render(self, per_phase: int = 3) -> str:

@@ -122,6 +122,13 @@ def assess(
     equipment: Annotated[list[str] | None, typer.Option(help="Available equipment.")] = None,
     level: Annotated[str | None, typer.Option(help="Experience level.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+    explain: Annotated[
+        str,
+        typer.Option(
+            help="With --json, how explanations are written: linked (each muscle state once, "
+            "referred to by the imbalances), nested, sentences or none."
+        ),
+    ] = "linked",
 ) -> None:
     """Assess findings: ranked imbalances, a corrective plan and advisories, with explanations."""
     import yaml
@@ -157,10 +164,11 @@ def assess(
         }
     try:
         result = run(request)
+        text = json.dumps(result.to_dict(explain=explain), indent=2) if as_json else result.render()
     except MuscleKBError as exc:
         _fail(str(exc))
         return
-    typer.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.render())
+    typer.echo(text)
 
 
 @app.command()

@@ -5,100 +5,33 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from musclekb.cf import fmt
+from musclekb.phrases import Phrasebook, hedge
 from musclekb.trace import Belief, Contribution, Premise
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from musclekb.engine import Derivation
     from musclekb.kb import KnowledgeBase
 
 __all__ = ["Explainer", "hedge"]
 
 
-def hedge(cf: float) -> str:
-    """Words for a certainty factor."""
-    if cf >= 0.8:
-        return "almost certainly"
-    if cf >= 0.6:
-        return "probably"
-    if cf >= 0.4:
-        return "possibly"
-    if cf > 0:
-        return "perhaps"
-    return "probably not"
-
-
 class Explainer:
-    def __init__(self, kb: KnowledgeBase, d: Derivation) -> None:
+    """Explains the conclusions of one assessment; its phrases come from a :class:`Phrasebook`
+    shared by the assessments of one reasoner."""
+
+    def __init__(self, kb: KnowledgeBase, d: Derivation, phrases: Phrasebook | None = None) -> None:
         self.kb = kb
         self.d = d
-        # one assessment explains the same states and rules many times over: write each once
-        self._sources: dict[str, list[str]] = {}
-        self._sentences: dict[tuple[str, str, str], str] = {}
+        self.phrases = phrases if phrases is not None else Phrasebook(kb)
+        # one assessment explains the same states many times over: build each tree once
         self._trees: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-    # ------------------------------------------------------------------ names
-
-    def source_names(self, rule_id: str) -> list[str]:
-        found = self._sources.get(rule_id)
-        if found is None:
-            found = self._sources[rule_id] = []
-            for sid in self.kb.rules[rule_id].sources:
-                src = self.kb.sources[sid]
-                found.append(src.file_name if src.file_name.endswith(".txt") else sid)
-        return found
-
-    def state_phrase(self, state_id: str, side: str | None) -> str:
-        state = self.kb.states[state_id]
-        muscle = self.kb.muscles[state.muscle].label
-        kind = self.kb.all("state-kind")[state.state_kind].label
-        return f"{side + ' ' if side else ''}{muscle} {kind}"
-
-    def premise_phrase(self, p: Premise) -> str:
-        if p.kind == "finding":
-            label = self.kb.signs[p.id].label
-            seen = "seen" if p.cf > 0 else "not seen"
-            where = f" on the {p.side}" if p.side else ""
-            return f"{label} {seen}{where}"
-        if p.kind == "measure":
-            return f"{self.kb.measures[p.id].label} on the {p.side}: {p.detail}"
-        if p.kind == "state":
-            return f"{self.state_phrase(p.id, p.side)} ({fmt(p.cf)})"
-        return f"history of {self.kb.causes[p.id].label}"
-
-    def rule_ref(self, c: Contribution) -> str:
-        sources = ", ".join(self.source_names(c.rule))
-        if len(c.premises) > 1 or (c.premises and c.premises[0].kind == "state"):
-            arithmetic = f"{fmt(c.rule_cf)} x {fmt(c.premise_cf)} = {fmt(c.cf)}"
-        else:
-            arithmetic = fmt(c.cf)
-        return f"rule {c.rule}, source {sources}, {arithmetic}"
 
     # ------------------------------------------------------------------ how
 
     def sentence(self, b: Belief) -> str:
-        found = self._sentences.get(b.key)
-        if found is None:
-            found = self._sentences[b.key] = self._sentence(b)
-        return found
-
-    def _sentence(self, b: Belief) -> str:
-        if b.kind == "state":
-            state = self.kb.states[b.id]
-            head = (
-                f"{b.side.capitalize()} {self.kb.muscles[state.muscle].label} is {hedge(b.cf)} "
-                f"{self.kb.all('state-kind')[state.state_kind].label} ({fmt(b.cf)})"
-            )
-        else:
-            head = (
-                f"{self.kb.imbalances[b.id].label} ({b.side}) is {hedge(b.cf)} present "
-                f"({fmt(b.cf)})"
-            )
-        parts = [
-            f"{' and '.join(self.premise_phrase(p) for p in c.premises)} ({self.rule_ref(c)})"
-            for c in b.contributions
-        ]
-        tail = f"; {'; '.join(b.arithmetic)}" if b.arithmetic else ""
-        return f"{head}: {' and '.join(parts)}{tail}."
+        return self.phrases.sentence(b)
 
     def sentences(self, b: Belief) -> list[str]:
         """The conclusion first, then every state it rests on."""
@@ -123,39 +56,51 @@ class Explainer:
             found = self._trees[b.key] = self._tree(b)
         return found
 
-    def _tree(self, b: Belief) -> dict[str, Any]:
+    def linked_tree(self, b: Belief, refs: Mapping[tuple[str, str], str]) -> dict[str, Any]:
+        """The derivation with each muscle state it rests on given by reference: a premise whose
+        (state, side) is in ``refs`` gets ``{"$ref": refs[...]}`` as its derivation instead of
+        the state's own tree, so a state explained once is not written out again per imbalance."""
+        return self._tree(b, refs)
+
+    def _tree(self, b: Belief, refs: Mapping[tuple[str, str], str] | None = None) -> dict[str, Any]:
         label = (
             self.kb.imbalances[b.id].label
             if b.kind == "imbalance"
-            else self.state_phrase(b.id, None)
+            else self.phrases.state(b.id, None)
         )
         return {
             "kind": b.kind, "id": b.id, "label": label, "side": b.side, "certainty": round(b.cf, 4),
             "arithmetic": list(b.arithmetic),
-            "rules": [self._contribution(c) for c in b.contributions],
+            "rules": [self._contribution(c, refs) for c in b.contributions],
         }  # fmt: skip
 
-    def _contribution(self, c: Contribution) -> dict[str, Any]:
+    def _contribution(
+        self, c: Contribution, refs: Mapping[tuple[str, str], str] | None
+    ) -> dict[str, Any]:
         rule = self.kb.rules[c.rule]
         return {
             "rule": c.rule, "label": rule.label, "sources": rule.sources,
-            "source_files": self.source_names(c.rule), "rule_certainty": c.rule_cf,
+            "source_files": list(self.phrases.source_names(c.rule)), "rule_certainty": c.rule_cf,
             "premise_certainty": round(c.premise_cf, 4), "certainty": round(c.cf, 4),
-            "premises": [self._premise(p) for p in c.premises],
+            "premises": [self._premise(p, refs) for p in c.premises],
         }  # fmt: skip
 
-    def _premise(self, p: Premise) -> dict[str, Any]:
+    def _premise(self, p: Premise, refs: Mapping[tuple[str, str], str] | None) -> dict[str, Any]:
         node: dict[str, Any] = {
             "kind": p.kind,
             "id": p.id,
             "side": p.side,
             "certainty": round(p.cf, 4),
-            "text": self.premise_phrase(p),
+            "text": self.phrases.premise(p),
         }
         if p.kind == "state" and p.side is not None:
-            state = self.d.states.get((p.id, p.side))  # type: ignore[arg-type]
-            if state is not None:
-                node["derivation"] = self.tree(state)
+            ref = None if refs is None else refs.get((p.id, p.side))
+            if ref is not None:
+                node["derivation"] = {"$ref": ref}
+            else:
+                state = self.d.states.get((p.id, p.side))  # type: ignore[arg-type]
+                if state is not None:
+                    node["derivation"] = self.tree(state)
         return node
 
     # ------------------------------------------------------------------ why not
@@ -187,7 +132,7 @@ class Explainer:
                         "side": s,
                         "status": status,
                         "certainty": None if cf is None else round(cf, 4),
-                        "text": f"{self.state_phrase(state, s)}: {status}"
+                        "text": f"{self.phrases.state(state, s)}: {status}"
                         + ("" if cf is None else f" ({fmt(cf)})"),
                     }
                 )

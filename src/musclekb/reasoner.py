@@ -10,6 +10,7 @@ from musclekb.assessment import Assessment
 from musclekb.engine import ForwardEngine
 from musclekb.exercise_index import index_exercises
 from musclekb.explain import Explainer
+from musclekb.phrases import Phrasebook
 from musclekb.plan import build_plan
 from musclekb.request import AssessmentRequest, parse_request
 from musclekb.tables import compile_tables
@@ -54,6 +55,7 @@ class Reasoner:
         self.kb = kb
         self.tables = compile_tables(kb)
         self.exercises = index_exercises(kb)
+        self.phrases = Phrasebook(kb)
         self._pool: queue.LifoQueue[ForwardEngine] = queue.LifoQueue()
         self._pool.put(ForwardEngine(self.tables))
 
@@ -80,7 +82,15 @@ class Reasoner:
             self.exercises, self.tables, [b for b, _ in reported], states, parsed.context, weaker
         )
         return Assessment(
-            self.kb, parsed, d, Explainer(self.kb, d), reported, dropped, states, plan, self.tables
+            self.kb,
+            parsed,
+            d,
+            Explainer(self.kb, d, self.phrases),
+            reported,
+            dropped,
+            states,
+            plan,
+            self.tables,
         )
 
     def _weaker_side(self, reported: list[tuple[Belief, str | None]]) -> str | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.routing import APIRoute
 
 from musclekb import AssessmentInputError, InputProblem
+from musclekb.assessment import ExplainForm
 from musclekb.request import parse_target
 from musclekb_api.assessment_models import (
     AssessmentBody,
@@ -20,6 +21,7 @@ from musclekb_api.assessment_models import (
 from musclekb_api.bodies import read_body
 from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.responses import FastJSONResponse
+from musclekb_api.routers.browse import only_parameters
 from musclekb_api.settings import Settings, get_settings
 from musclekb_api.state import KB, Engine, SettingsDep
 
@@ -126,19 +128,39 @@ def _check_counts(body: AssessmentBody, settings: Settings) -> None:
             )
 
 
+Explain = Annotated[
+    ExplainForm,
+    Query(
+        description="How explanations are written. `linked` (the default): every believed muscle "
+        "state carries its own explanation in `states`, and the imbalance trees point to it with "
+        '`{"$ref": "#/states/<i>/explanation/tree"}` (a JSON Reference; resolving them gives the '
+        "`nested` form). `nested`: every tree written out in full, state subtrees repeated under "
+        "each imbalance (several times larger). `sentences`: sentences only, no trees. `none`: "
+        "no explanations."
+    ),
+]
+
+
 @router.post(
     "",
     summary="Assess findings: ranked imbalances, a phased plan and advisories, with explanations",
     response_model=None,
     responses={200: {"model": AssessmentOut}, **ERRORS},
+    dependencies=[Depends(only_parameters(("explain",)))],
 )
-async def assess(body: AssessmentBody, engine: Engine, kb: KB, settings: SettingsDep) -> Response:
+async def assess(
+    body: AssessmentBody,
+    engine: Engine,
+    kb: KB,
+    settings: SettingsDep,
+    explain: Explain = "linked",
+) -> Response:
     """Reason from findings (signs seen or not seen in movement tests, per side), measurements
     (a value per side) and context to the likely imbalances, each with its certainty, side and
     explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
     _check_counts(body, settings)
     result = engine.assess(body.request())
-    return FastJSONResponse(result.to_dict())
+    return FastJSONResponse(result.to_dict(explain=explain))
 
 
 @router.post(
@@ -146,6 +168,7 @@ async def assess(body: AssessmentBody, engine: Engine, kb: KB, settings: Setting
     summary="Why an imbalance was not concluded, or an exercise is not in the plan",
     response_model=None,
     responses={200: {"model": WhyNotImbalanceOut | WhyNotExerciseOut}, **ERRORS},
+    dependencies=[Depends(only_parameters(()))],
 )
 async def why_not(body: WhyNotBody, engine: Engine, kb: KB, settings: SettingsDep) -> Response:
     """Assess the request as `POST /v1/assessments` does, then explain the `target`: for an

@@ -62,6 +62,40 @@ function premiseNode(premise, seen) {
     d && !again && d.rules && d.rules.length ? h("ul", {}, d.rules.map((r) => ruleNode(r, seen))) : null);
 }
 
+/** The value a JSON Reference ("#/states/0/explanation/tree") points to inside `doc`. */
+function pointTo(doc, ref) {
+  if (typeof ref !== "string" || !ref.startsWith("#/")) return undefined;
+  let node = doc;
+  for (const part of ref.slice(2).split("/")) {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node === null || typeof node !== "object" || !(key in node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/**
+ * An assessment explains each muscle state once, in `states`; the imbalance trees point to those
+ * explanations with {"$ref": ...}. Replace each reference by what it points to, so every tree can
+ * be read on its own. A reference that points nowhere is left as it is.
+ */
+export function resolveRefs(result) {
+  const walk = (node) => {
+    if (Array.isArray(node)) { node.forEach(walk); return; }
+    if (node === null || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (value && typeof value === "object" && typeof value.$ref === "string") {
+        const target = pointTo(result, value.$ref);
+        if (target !== undefined) node[key] = target;
+      } else {
+        walk(value);
+      }
+    }
+  };
+  for (const imbalance of (result && result.imbalances) || []) walk(imbalance.explanation);
+  return result;
+}
+
 /** The derivation tree of one reported imbalance, as nested lists. */
 export function derivationTree(tree) {
   if (!tree) return h("p", { class: "hint" }, "No derivation was given for this conclusion.");

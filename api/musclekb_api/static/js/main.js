@@ -8,7 +8,7 @@ import { setUpSearch } from "./search.js";
 import { setUpSourcePanel } from "./sources.js";
 import { setUpBodyMap } from "./bodymap.js";
 import { renderResult, isReferral } from "./results.js";
-import { whyNotAnswer } from "./explain.js";
+import { whyNotAnswer, resolveRefs } from "./explain.js";
 import { encode, decode } from "./permalink.js";
 
 const page = {
@@ -135,7 +135,7 @@ async function assess({ moveFocus = true } = {}) {
   $("#results-h").closest("section").setAttribute("aria-busy", "true");
   setStatus("Assessing...");
   try {
-    const result = await postJSON("/v1/assessments", request);
+    const result = resolveRefs(await postJSON("/v1/assessments", request));
     page.last = { state, request, result };
     page.cat.learnStates(result);
     renderResult(result, state, page.cat);

@@ -1,0 +1,132 @@
+"""The words of explanations: phrases and sentences, written once and kept across assessments.
+
+A sentence depends only on what it explains (a belief's key and its evidence, premise certainties
+included), and strings cannot change, so one ``Phrasebook`` per reasoner serves every assessment.
+Its tables are bounded: when one is full it is emptied and fills again with what is asked for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from musclekb.cf import fmt
+
+if TYPE_CHECKING:
+    from musclekb.kb import KnowledgeBase
+    from musclekb.trace import Belief, Contribution, Premise
+
+__all__ = ["Phrasebook", "hedge"]
+
+_TABLE_SIZE = 16384
+
+
+def hedge(cf: float) -> str:
+    """Words for a certainty factor."""
+    if cf >= 0.8:
+        return "almost certainly"
+    if cf >= 0.6:
+        return "probably"
+    if cf >= 0.4:
+        return "possibly"
+    if cf > 0:
+        return "perhaps"
+    return "probably not"
+
+
+def _keep(table: dict[object, str], key: object, value: str) -> str:
+    if len(table) >= _TABLE_SIZE:
+        table.clear()
+    table[key] = value
+    return value
+
+
+class Phrasebook:
+    """Phrases for states, premises and rule references, and the sentence of each belief."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._sources: dict[str, list[str]] = {}
+        self._states: dict[object, str] = {}
+        self._premises: dict[object, str] = {}
+        self._rule_refs: dict[object, str] = {}
+        self._sentences: dict[object, str] = {}
+
+    def source_names(self, rule_id: str) -> list[str]:
+        """The sources of a rule: the file name of an article, else the reference's id.
+        (One list per rule, shared: read it, do not change it.)"""
+        found = self._sources.get(rule_id)
+        if found is None:
+            found = self._sources[rule_id] = []
+            for sid in self.kb.rules[rule_id].sources:
+                src = self.kb.sources[sid]
+                found.append(src.file_name if src.file_name.endswith(".txt") else sid)
+        return found
+
+    def state(self, state_id: str, side: str | None) -> str:
+        """ "left gluteus medius weak"."""
+        key = (state_id, side)
+        found = self._states.get(key)
+        if found is None:
+            state = self.kb.states[state_id]
+            muscle = self.kb.muscles[state.muscle].label
+            kind = self.kb.all("state-kind")[state.state_kind].label
+            found = _keep(self._states, key, f"{side + ' ' if side else ''}{muscle} {kind}")
+        return found
+
+    def premise(self, p: Premise) -> str:
+        found = self._premises.get(p)
+        if found is None:
+            found = _keep(self._premises, p, self._premise(p))
+        return found
+
+    def _premise(self, p: Premise) -> str:
+        if p.kind == "finding":
+            label = self.kb.signs[p.id].label
+            seen = "seen" if p.cf > 0 else "not seen"
+            where = f" on the {p.side}" if p.side else ""
+            return f"{label} {seen}{where}"
+        if p.kind == "measure":
+            return f"{self.kb.measures[p.id].label} on the {p.side}: {p.detail}"
+        if p.kind == "state":
+            return f"{self.state(p.id, p.side)} ({fmt(p.cf)})"
+        return f"history of {self.kb.causes[p.id].label}"
+
+    def rule_ref(self, c: Contribution) -> str:
+        """ "rule <id>, source <files>, <arithmetic>"."""
+        found = self._rule_refs.get(c)
+        if found is None:
+            sources = ", ".join(self.source_names(c.rule))
+            if len(c.premises) > 1 or (c.premises and c.premises[0].kind == "state"):
+                arithmetic = f"{fmt(c.rule_cf)} x {fmt(c.premise_cf)} = {fmt(c.cf)}"
+            else:
+                arithmetic = fmt(c.cf)
+            found = _keep(self._rule_refs, c, f"rule {c.rule}, source {sources}, {arithmetic}")
+        return found
+
+    def sentence(self, b: Belief) -> str:
+        """The belief in one sentence: what, how certain, from which rules and premises, and the
+        arithmetic that combined them."""
+        key = (b.key, b.evidence)
+        found = self._sentences.get(key)
+        if found is None:
+            found = _keep(self._sentences, key, self._sentence(b))
+        return found
+
+    def _sentence(self, b: Belief) -> str:
+        if b.kind == "state":
+            state = self.kb.states[b.id]
+            head = (
+                f"{b.side.capitalize()} {self.kb.muscles[state.muscle].label} is {hedge(b.cf)} "
+                f"{self.kb.all('state-kind')[state.state_kind].label} ({fmt(b.cf)})"
+            )
+        else:
+            head = (
+                f"{self.kb.imbalances[b.id].label} ({b.side}) is {hedge(b.cf)} present "
+                f"({fmt(b.cf)})"
+            )
+        parts = [
+            f"{' and '.join(self.premise(p) for p in c.premises)} ({self.rule_ref(c)})"
+            for c in b.contributions
+        ]
+        tail = f"; {'; '.join(b.arithmetic)}" if b.arithmetic else ""
+        return f"{head}: {' and '.join(parts)}{tail}."
