@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from musclekb.cf import fmt
 from musclekb.phrases import Phrasebook, hedge
-from musclekb.trace import Belief, Contribution, Premise
+from musclekb.trace import Belief
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from musclekb.engine import Derivation
     from musclekb.kb import KnowledgeBase
 
 __all__ = ["Explainer", "hedge"]
+
+_Items = tuple[tuple[str, Any], ...]  # a node's fields, in order
+_PremiseParts = tuple[_Items, tuple[str, str] | None]  # with the (state, side) it derives from
+_TreeParts = tuple[_Items, tuple[str, ...], tuple[tuple[_Items, tuple[_PremiseParts, ...]], ...]]
+_Refs = Mapping[tuple[str, str], str]
 
 
 class Explainer:
@@ -63,45 +67,75 @@ class Explainer:
         return self._tree(b, refs)
 
     def _tree(self, b: Belief, refs: Mapping[tuple[str, str], str] | None = None) -> dict[str, Any]:
+        head, arithmetic, rules = self._parts(b)
+        node = dict(head)
+        node["arithmetic"] = list(arithmetic)
+        node["rules"] = [self._rule_node(items, premises, refs) for items, premises in rules]
+        return node
+
+    def _rule_node(
+        self, items: _Items, premises: tuple[_PremiseParts, ...], refs: _Refs | None
+    ) -> dict[str, Any]:
+        node = dict(items)
+        out = []
+        for premise_items, state_key in premises:
+            premise = dict(premise_items)
+            if state_key is not None:
+                ref = None if refs is None else refs.get(state_key)
+                if ref is not None:
+                    premise["derivation"] = {"$ref": ref}
+                else:
+                    state = self.d.states.get(state_key)  # type: ignore[arg-type]
+                    if state is not None:
+                        premise["derivation"] = self.tree(state)
+            out.append(premise)
+        node["premises"] = out
+        return node
+
+    def _parts(self, b: Belief) -> _TreeParts:
+        """The fields of a belief's tree, which depend only on the belief and its evidence: kept
+        in the phrasebook as tuples (immutable), and turned into fresh dicts per assessment."""
+        key = (b.key, b.evidence)
+        found: _TreeParts | None = self.phrases.tree_parts.get(key)  # type: ignore[assignment]
+        if found is None:
+            found = self._new_parts(b)
+            self.phrases.keep(self.phrases.tree_parts, key, found)
+        return found
+
+    def _new_parts(self, b: Belief) -> _TreeParts:
         label = (
             self.kb.imbalances[b.id].label
             if b.kind == "imbalance"
             else self.phrases.state(b.id, None)
         )
-        return {
-            "kind": b.kind, "id": b.id, "label": label, "side": b.side, "certainty": round(b.cf, 4),
-            "arithmetic": list(b.arithmetic),
-            "rules": [self._contribution(c, refs) for c in b.contributions],
-        }  # fmt: skip
-
-    def _contribution(
-        self, c: Contribution, refs: Mapping[tuple[str, str], str] | None
-    ) -> dict[str, Any]:
-        rule = self.kb.rules[c.rule]
-        return {
-            "rule": c.rule, "label": rule.label, "sources": rule.sources,
-            "source_files": list(self.phrases.source_names(c.rule)), "rule_certainty": c.rule_cf,
-            "premise_certainty": round(c.premise_cf, 4), "certainty": round(c.cf, 4),
-            "premises": [self._premise(p, refs) for p in c.premises],
-        }  # fmt: skip
-
-    def _premise(self, p: Premise, refs: Mapping[tuple[str, str], str] | None) -> dict[str, Any]:
-        node: dict[str, Any] = {
-            "kind": p.kind,
-            "id": p.id,
-            "side": p.side,
-            "certainty": round(p.cf, 4),
-            "text": self.phrases.premise(p),
-        }
-        if p.kind == "state" and p.side is not None:
-            ref = None if refs is None else refs.get((p.id, p.side))
-            if ref is not None:
-                node["derivation"] = {"$ref": ref}
-            else:
-                state = self.d.states.get((p.id, p.side))  # type: ignore[arg-type]
-                if state is not None:
-                    node["derivation"] = self.tree(state)
-        return node
+        head = (
+            ("kind", b.kind), ("id", b.id), ("label", label), ("side", b.side),
+            ("certainty", round(b.cf, 4)),
+        )  # fmt: skip
+        rules = []
+        for c in b.contributions:
+            rule = self.kb.rules[c.rule]
+            items = (
+                ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
+                ("source_files", tuple(self.phrases.source_names(c.rule))),
+                ("rule_certainty", c.rule_cf), ("premise_certainty", round(c.premise_cf, 4)),
+                ("certainty", round(c.cf, 4)),
+            )  # fmt: skip
+            premises = tuple(
+                (
+                    (
+                        ("kind", p.kind),
+                        ("id", p.id),
+                        ("side", p.side),
+                        ("certainty", round(p.cf, 4)),
+                        ("text", self.phrases.premise(p)),
+                    ),
+                    (p.id, p.side) if p.kind == "state" and p.side is not None else None,
+                )
+                for p in c.premises
+            )
+            rules.append((items, premises))
+        return head, tuple(b.arithmetic), tuple(rules)
 
     # ------------------------------------------------------------------ why not
 

@@ -50,6 +50,15 @@ class Phrasebook:
         self._premises: dict[object, str] = {}
         self._rule_refs: dict[object, str] = {}
         self._sentences: dict[object, str] = {}
+        # (belief key, evidence) -> the fields of its explanation tree, as tuples (see explain.py)
+        self.tree_parts: dict[object, object] = {}
+
+    @staticmethod
+    def keep(table: dict[object, object], key: object, value: object) -> None:
+        """Put ``value`` in a bounded ``table`` (emptied first when full)."""
+        if len(table) >= _TABLE_SIZE:
+            table.clear()
+        table[key] = value
 
     def source_names(self, rule_id: str) -> list[str]:
         """The sources of a rule: the file name of an article, else the reference's id.
