@@ -42,9 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector from walking it on every collection (long pauses with a large graph).
         gc.collect()
         gc.freeze()
+        thresholds = gc.get_threshold()
+        if chosen.gc_threshold:
+            gc.set_threshold(chosen.gc_threshold, *thresholds[1:])
         try:
             yield
         finally:
+            gc.set_threshold(*thresholds)
             app.state.store.close()
 
     app = FastAPI(

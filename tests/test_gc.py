@@ -1,0 +1,63 @@
+"""The service raises the garbage collector's first threshold because an assessment leaves no
+reference cycles behind: pin both, so the setting stays a pure saving."""
+
+from __future__ import annotations
+
+import gc
+
+from fastapi.testclient import TestClient
+
+import musclekb
+from musclekb_api.app import create_app
+from musclekb_api.settings import Settings, settings_from
+
+REQUEST = {
+    "findings": [
+        {"sign": "sls-knee-valgus", "side": "left"},
+        {"sign": "slb-hip-dip", "side": "right"},
+        {"sign": "ohs-knee-valgus", "side": "bilateral", "present": False},
+    ],
+    "measurements": [{"measure": "slb-hold-time", "left": 30, "right": 14}],
+    "context": {"pain": 3, "causes": [], "level": None},
+}
+
+
+def test_an_assessment_leaves_no_reference_cycles(kb: musclekb.KnowledgeBase) -> None:
+    reasoner = musclekb.Reasoner(kb)
+    for form in ("linked", "nested"):
+        reasoner.assess(REQUEST).to_dict(explain=form)  # fill the caches first
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for form in ("linked", "nested", "sentences", "none"):
+            result = reasoner.assess(REQUEST)
+            result.to_dict(explain=form)
+            result.why_not("knee-valgus")
+            del result
+        found = gc.collect()
+        garbage = [type(o).__name__ for o in gc.garbage[:10]]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was_enabled:
+            gc.enable()
+    assert found == 0, garbage
+
+
+def test_the_service_sets_the_threshold_and_restores_it() -> None:
+    before = gc.get_threshold()
+    settings = Settings(gc_threshold=12_345)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert gc.get_threshold() == (12_345, *before[1:])
+    assert gc.get_threshold() == before
+    with TestClient(create_app(Settings(gc_threshold=0))):
+        assert gc.get_threshold() == before
+
+
+def test_the_threshold_setting_is_read_from_the_environment() -> None:
+    assert settings_from({}).gc_threshold == 50_000
+    assert settings_from({"MUSCLEKB_GC_THRESHOLD": "0"}).gc_threshold == 0
+    assert settings_from({"MUSCLEKB_GC_THRESHOLD": "9000"}).gc_threshold == 9000
