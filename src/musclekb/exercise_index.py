@@ -7,6 +7,10 @@ whether its kind and load are safe to start with in pain, its level, whether it 
 For every imbalance: the exercises that address one of its components, with the fit through each
 component, best first. Planning then costs a walk over the believed states and reported
 imbalances, not over the exercise list.
+
+The index also holds two bounded caches the planner fills and shares between assessments: how well
+each exercise matches an imbalance for a given set of believed components, and each exercise's
+context verdict (factor, exclusions, reasons) for a given context.
 """
 
 from __future__ import annotations
@@ -20,9 +24,15 @@ if TYPE_CHECKING:
 
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["FIT", "ExerciseIndex", "ExerciseProfile", "index_exercises"]
+__all__ = ["FIT", "ContextKey", "ExerciseIndex", "ExerciseProfile", "Verdict", "index_exercises"]
 
 FIT = {"self": 1.0, "group": 0.8, "member": 0.6}
+
+# what the context factor reads of a request: (equipment available or None, pain, level, weaker side)
+ContextKey = tuple[tuple[str, ...] | None, int, str | None, str | None]
+# an exercise's context factor, why it is excluded (empty when it is not), and the reasons for the
+# factor; kept and shared, so immutable
+Verdict = tuple[float, tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,10 @@ class ExerciseIndex:
     # (imbalance, components believed) -> how well each exercise matches it; filled by the
     # planner, bounded, shared by the assessments of one process
     match_cache: dict[tuple[str, tuple[str, ...]], Mapping[str, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # context -> exercise -> its verdict there; filled by the planner, bounded, shared likewise
+    verdict_cache: dict[ContextKey, dict[str, Verdict]] = field(
         default_factory=dict, compare=False, repr=False
     )
 

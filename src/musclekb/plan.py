@@ -14,12 +14,16 @@ The context factor: 1.2 for unilateral work when one side is weaker; 0.5 for an 
 above the person's; excluded when two levels above, when its equipment is not available, when a
 contraindication applies (pain level, experience level), or, with pain, when its kind or load is
 not safe to start with in pain (loaded, jumping and plyometric work is held back).
+
+The context factor of an exercise depends only on the exercise and the context (equipment, pain,
+level, weaker side), so each verdict is worked out once per context and kept, bounded, on the
+exercise index; candidates share these verdicts and never change them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from musclekb.request import Context
@@ -27,7 +31,7 @@ from musclekb.request import Context
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from musclekb.exercise_index import ExerciseIndex
+    from musclekb.exercise_index import ContextKey, ExerciseIndex, ExerciseProfile, Verdict
     from musclekb.tables import Tables
     from musclekb.trace import Belief
 
@@ -37,22 +41,60 @@ STATE_WEIGHT = 0.5
 UNILATERAL_BONUS = 1.2
 LEVEL_ABOVE_FACTOR = 0.5
 
+# what an exercise that nothing in the context touches gets: shared by all of them
+_NEUTRAL: Verdict = (1.0, (), ())
 
-@dataclass
+
 class Candidate:
-    """An exercise that addresses something believed. What it addresses (``states``,
-    ``imbalances``, ``sides``) is filled in by :meth:`PlanResult.detail` when it is asked for."""
+    """An exercise that addresses something believed, with its score and context verdict
+    (``factor``, ``excluded``, ``reasons``: shared, never changed). What it addresses
+    (``states``, ``imbalances``, ``sides``) is filled in by :meth:`PlanResult.detail` when it is
+    asked for; until then they are empty."""
 
-    exercise: str
-    phase: str
-    score: float = 0.0
-    imbalances: dict[tuple[str, str], float] = field(default_factory=dict)
-    states: dict[tuple[str, str], float] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-    factor: float = 1.0
-    sides: set[str] = field(default_factory=set)
-    detailed: bool = False
+    __slots__ = ("_addresses", "excluded", "exercise", "factor", "phase", "reasons", "score")
+
+    def __init__(
+        self,
+        exercise: str,
+        phase: str,
+        score: float = 0.0,
+        factor: float = 1.0,
+        excluded: tuple[str, ...] = (),
+        reasons: tuple[str, ...] = (),
+    ) -> None:
+        self.exercise = exercise
+        self.phase = phase
+        self.score = score
+        self.factor = factor
+        self.excluded = excluded
+        self.reasons = reasons
+        self._addresses: (
+            tuple[dict[tuple[str, str], float], dict[tuple[str, str], float], set[str]] | None
+        ) = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Candidate(exercise={self.exercise!r}, phase={self.phase!r}, score={self.score!r}, "
+            f"factor={self.factor!r}, excluded={self.excluded!r}, reasons={self.reasons!r})"
+        )
+
+    @property
+    def detailed(self) -> bool:
+        return self._addresses is not None
+
+    @property
+    def imbalances(self) -> dict[tuple[str, str], float]:
+        """(imbalance, side) -> the weight of this exercise for it."""
+        return {} if self._addresses is None else self._addresses[0]
+
+    @property
+    def states(self) -> dict[tuple[str, str], float]:
+        """(muscle state, side) -> the weight of this exercise for it."""
+        return {} if self._addresses is None else self._addresses[1]
+
+    @property
+    def sides(self) -> set[str]:
+        return set() if self._addresses is None else self._addresses[2]
 
 
 @dataclass
@@ -66,50 +108,75 @@ class PlanResult:
 
     def detail(self, c: Candidate) -> Candidate:
         """Fill in which believed states and reported imbalances ``c`` addresses, and how much."""
-        if not c.detailed:
+        if c._addresses is None:
+            imbalances: dict[tuple[str, str], float] = {}
+            states: dict[tuple[str, str], float] = {}
+            sides: set[str] = set()
+            fits = self.index.fit
             for s in self.states:
-                fit = self.index.fit.get(s.id, {}).get(c.exercise)
+                of_state = fits.get(s.id)
+                fit = None if of_state is None else of_state.get(c.exercise)
                 if fit is not None:
-                    c.states[(s.id, s.side)] = round(s.cf * fit, 4)
-                    c.sides.add(s.side)
+                    states[(s.id, s.side)] = round(s.cf * fit, 4)
+                    sides.add(s.side)
             for imb, match in self.matches:
                 value = match.get(c.exercise)
                 if value is not None:
-                    c.imbalances[(imb.id, imb.side)] = round(imb.cf * value, 4)
-                    c.sides.add(imb.side)
-            c.detailed = True
+                    imbalances[(imb.id, imb.side)] = round(imb.cf * value, 4)
+                    sides.add(imb.side)
+            c._addresses = (imbalances, states, sides)
         return c
 
 
 def _context_factor(
-    index: ExerciseIndex, cand: Candidate, ctx: Context, weaker: str | None
-) -> None:
-    ex = index.profiles[cand.exercise]
+    index: ExerciseIndex, ex: ExerciseProfile, ctx: Context, weaker: str | None
+) -> Verdict:
+    """The context factor of one exercise, why it is excluded (empty when it is not), and the
+    reasons for the factor."""
+    excluded: list[str] = []
+    reasons: list[str] = []
+    factor = 1.0
     if ctx.equipment is not None:
         missing = sorted(ex.equipment.difference(ctx.equipment))
         if missing:
-            cand.excluded.append(f"needs equipment not available: {', '.join(missing)}")
+            excluded.append(f"needs equipment not available: {', '.join(missing)}")
     for label, from_pain, for_levels in ex.contraindications:
         if from_pain is not None and ctx.pain >= from_pain:
-            cand.excluded.append(f"{label} (pain {ctx.pain}/10)")
+            excluded.append(f"{label} (pain {ctx.pain}/10)")
         if ctx.level is not None and ctx.level in for_levels:
-            cand.excluded.append(f"{label} (level {index.level_label[ctx.level]})")
+            excluded.append(f"{label} (level {index.level_label[ctx.level]})")
     if ctx.pain > 0 and ex.pain_hold_back:
-        cand.excluded.append(ex.pain_hold_back)
+        excluded.append(ex.pain_hold_back)
     if ctx.level is not None and ex.level_rank is not None:
         gap = ex.level_rank - index.level_rank[ctx.level]
         level = index.level_label[ctx.level]
         if gap >= 2:
-            cand.excluded.append(f"two levels above {level}")
+            excluded.append(f"two levels above {level}")
         elif gap == 1:
-            cand.factor *= LEVEL_ABOVE_FACTOR
-            cand.reasons.append(f"one level above {level}: x{LEVEL_ABOVE_FACTOR}")
+            factor *= LEVEL_ABOVE_FACTOR
+            reasons.append(f"one level above {level}: x{LEVEL_ABOVE_FACTOR}")
     if ex.unilateral and weaker is not None:
-        cand.factor *= UNILATERAL_BONUS
-        cand.reasons.append(f"unilateral work for the weaker ({weaker}) side: x{UNILATERAL_BONUS}")
+        factor *= UNILATERAL_BONUS
+        reasons.append(f"unilateral work for the weaker ({weaker}) side: x{UNILATERAL_BONUS}")
+    if factor == 1.0 and not excluded and not reasons:
+        return _NEUTRAL
+    return (factor, tuple(excluded), tuple(reasons))
 
 
 _MATCH_CACHE_SIZE = 4096
+_VERDICT_CACHE_SIZE = 1 << 16  # verdicts kept, over all contexts
+
+
+def _verdicts(index: ExerciseIndex, key: ContextKey) -> dict[str, Verdict]:
+    """The verdicts kept for one context, exercise by exercise (filled as exercises score)."""
+    cache = index.verdict_cache
+    found = cache.get(key)
+    if found is None:
+        # every context may come to hold a verdict for every exercise
+        if len(cache) * max(len(index.profiles), 1) >= _VERDICT_CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = {}
+    return found
 
 
 def _match(
@@ -158,21 +225,29 @@ def build_plan(
             scores[ex_id] += weight * fit
     believed = {(b.id, b.side) for b in states}
     matches: list[tuple[Belief, Mapping[str, float]]] = []
+    components = tables.components
     for imb in reported:
-        components = tables.components.get(imb.id, ())
-        held = tuple(c for c in components if (c, imb.side) in believed)
+        side = imb.side
+        held = tuple(c for c in components.get(imb.id, ()) if (c, side) in believed)
         match = _match(index, tables, imb.id, held)
+        cf = imb.cf
         for ex_id, value in match.items():
-            scores[ex_id] += imb.cf * value
+            scores[ex_id] += cf * value
         matches.append((imb, match))
     profiles = index.profiles
+    verdicts = _verdicts(index, (ctx.equipment, ctx.pain, ctx.level, weaker))
     cands: dict[str, Candidate] = {}
+    ranked: list[tuple[int, float, str, Candidate]] = []
     for ex_id, raw in scores.items():
-        c = cands[ex_id] = Candidate(ex_id, profiles[ex_id].phase)
-        _context_factor(index, c, ctx, weaker)
-        c.score = round(raw * c.factor, 4)
-    chosen = sorted(
-        (c for c in cands.values() if not c.excluded and c.score > 0),
-        key=lambda c: (profiles[c.exercise].phase_order, -c.score, c.exercise),
-    )
-    return PlanResult(chosen, cands, weaker, index, states, matches)
+        profile = profiles[ex_id]
+        verdict = verdicts.get(ex_id)
+        if verdict is None:
+            verdict = verdicts[ex_id] = _context_factor(index, profile, ctx, weaker)
+        factor, excluded, reasons = verdict
+        score = round(raw * factor, 4)
+        c = cands[ex_id] = Candidate(ex_id, profile.phase, score, factor, excluded, reasons)
+        if not excluded and score > 0:
+            ranked.append((profile.phase_order, -score, ex_id, c))
+    # by phase, then score, then id (ids are unique, so candidates are never compared)
+    ranked.sort()
+    return PlanResult([r[3] for r in ranked], cands, weaker, index, states, matches)
