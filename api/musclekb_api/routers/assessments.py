@@ -22,18 +22,10 @@ from musclekb_api.bodies import read_body
 from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.responses import FastJSONResponse
 from musclekb_api.routers.browse import only_parameters
-from musclekb_api.settings import Settings, get_settings
-from musclekb_api.state import KB, Engine, SettingsDep
+from musclekb_api.settings import Settings
+from musclekb_api.state import KB, Engine, SettingsDep, current_settings
 
 __all__ = ["LimitedBodyRoute", "router"]
-
-
-def _settings(request: Request) -> Settings:
-    """The settings the app's ``SettingsDep`` resolves to (honours dependency overrides)."""
-    provider: Callable[[], Settings] = request.app.dependency_overrides.get(
-        get_settings, get_settings
-    )
-    return provider()
 
 
 def _is_json(content_type: str) -> bool:
@@ -75,7 +67,7 @@ class LimitedBodyRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def limited(request: Request) -> Response:
-            await _read_json_body(request, _settings(request).max_body_bytes)
+            await _read_json_body(request, current_settings(request).max_body_bytes)
             return await handler(request)
 
         return limited

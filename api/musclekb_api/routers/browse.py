@@ -15,7 +15,7 @@ import inspect
 import math
 import types
 import typing
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -295,12 +295,14 @@ def invalid_query(
     )
 
 
-def only_parameters(allowed: Collection[str]) -> Callable[[Request], None]:
+def only_parameters(
+    allowed: Collection[str],
+) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """A dependency that refuses query parameters the endpoint does not take (a misspelt filter
     would otherwise be ignored and return everything)."""
     names = sorted(allowed)
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:
         errors: list[Any] = []
         for param, value in request.query_params.multi_items():
             if param not in allowed:
@@ -351,10 +353,12 @@ def _matcher(
     return lambda entity: not wanted.isdisjoint(flt.values(kb, entity))
 
 
-def _filter_reader(spec: CollectionSpec) -> Callable[..., dict[str, str | None]]:
+def _filter_reader(
+    spec: CollectionSpec,
+) -> Callable[..., Coroutine[Any, Any, dict[str, str | None]]]:
     """A dependency taking this collection's filters as optional query parameters."""
 
-    def read(**given: str | None) -> dict[str, str | None]:
+    async def read(**given: str | None) -> dict[str, str | None]:
         return given
 
     parameters = [

@@ -10,5 +10,5 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/healthz", summary="Liveness and knowledge base identity")
-def healthz(kb: KB) -> dict[str, str]:
+async def healthz(kb: KB) -> dict[str, str]:
     return {"status": "ok", "knowledge": kb.info.content_hash[:12]}
