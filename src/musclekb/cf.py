@@ -80,9 +80,14 @@ def combine_all(values: Iterable[float]) -> Combination:
 
 def combine_value(values: Iterable[float]) -> float:
     """The value :func:`combine_all` gives, without writing out the steps."""
+    ordered = list(values)
+    if len(ordered) == 1:  # one value: itself if not zero, as the loop below gives
+        v = ordered[0]
+        return round(v, 6) if v > 0 or v < 0 else 0.0
+    ordered.sort(key=abs, reverse=True)
     pos = neg = 0.0
     seen_pos = seen_neg = False
-    for v in sorted(values, key=abs, reverse=True):
+    for v in ordered:
         if v > 0:
             pos = pos + v * (1 - pos)
             seen_pos = True

@@ -1,19 +1,23 @@
 """The forward-chaining engine: a few generic experta rules driven by lookup tables.
 
 Stages, ordered by salience: findings and measurements -> evidence for muscle states (per side),
-one firing per finding or measured side; combine the evidence of each state; believed states ->
+one firing per finding (an ``Observed`` fact with the sides it was seen on) or measurement (a
+``Measured`` fact with both sides); combine the evidence of each state; believed states ->
 evidence for imbalance patterns through the pattern rules (one firing that reads only the rules
-mentioning a believed state); combine that evidence, with the causes from the person's history.
-The three later stages match one ``Stage`` fact declared with the findings, so salience alone
-orders them and no fact is retracted or re-declared on the way. Evidence is kept with its rule id,
-so two rules that conclude the same thing both count. The engine is built once
-per process and reused with ``reset()``; instances are not shared between threads.
+led by a believed state); combine that evidence, with the causes from the person's history.
+The three later stages match experta's initial fact, which ``reset()`` declares, so salience
+alone orders them after the findings' firings and no fact is retracted or re-declared on the way.
+Evidence is kept with its rule id, so two rules that conclude the same thing both count. The
+engine is built once per process and reused with ``reset()``; instances are not shared between
+threads.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from musclekb.agenda import DepthOrder
@@ -30,20 +34,21 @@ experta: Any = import_experta()
 Fact: Any = experta.Fact
 Rule: Any = experta.Rule
 AS: Any = experta.AS
+InitialFact: Any = experta.InitialFact
 
 OPPOSITE: dict[str, Side] = {"left": "right", "right": "left"}
+_cf = attrgetter("cf")
 
 
 class Observed(Fact):  # type: ignore[misc]
-    """A finding on one side: cf 1 when present, -1 when absent."""
+    """A finding: ``sign``, and ``sides``, one (side, cf) per side it was given for, cf 1 when
+    present and -1 when absent. One fact per sign, so a bilateral finding passes through the
+    network once."""
 
 
-class MeasuredSide(Fact):  # type: ignore[misc]
-    """One side of a measurement, with the limb symmetry index of the pair."""
-
-
-class Stage(Fact):  # type: ignore[misc]
-    """Present once all findings are declared: it lets the combining stages fire, by salience."""
+class Measured(Fact):  # type: ignore[misc]
+    """A measurement: ``measure``, and ``sides``, one (side, value, limb symmetry index, whether
+    the side is the weaker one) per side."""
 
 
 @dataclass
@@ -64,7 +69,7 @@ class Derivation:
 
 def _believe(kind: Any, key: tuple[str, Side], evidence: list[Contribution]) -> Belief:
     # combine_value sorts the certainties itself, so the result does not depend on firing order
-    return Belief(kind, key[0], key[1], combine_value(c.cf for c in evidence), tuple(evidence))
+    return Belief.of(kind, key[0], key[1], combine_value([c.cf for c in evidence]), tuple(evidence))
 
 
 class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
@@ -76,6 +81,12 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         super().__init__()
         self.tables = tables
         self.run_state: Derivation | None = None
+        self._deffacts: list[Any] = super().get_deffacts()
+
+    def get_deffacts(self) -> list[Any]:
+        """The deffacts ``reset()`` declares (experta's initial fact only), found once: experta
+        looks them up among all the engine's attributes on every reset."""
+        return self._deffacts
 
     # -- stage 1: findings and measurements -> evidence for muscle states
 
@@ -85,40 +96,43 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
     @Rule(AS.fact << Observed(), salience=30)
     def sign_evidence(self, fact: Any) -> None:
         d = self._d()
-        sign, side, cf, detail = fact["sign"], fact["side"], fact["cf"], fact["detail"]
-        premise = Premise("finding", sign, side, cf, detail)
-        for rule in self.tables.sign_rules.get(sign, ()):
-            target = OPPOSITE[side] if rule.side == "opposite" else side
-            d.state_evidence[(rule.then_state or "", target)].append(
-                Contribution(rule.id, rule.certainty, (premise,), rule.certainty * cf)
-            )
+        sign = fact["sign"]
+        rules = self.tables.sign_rules.get(sign, ())
+        for side, cf in fact["sides"]:
+            premise = Premise("finding", sign, side, cf, "seen" if cf > 0 else "not seen")
+            for rule in rules:
+                target = OPPOSITE[side] if rule.side == "opposite" else side
+                d.state_evidence[(rule.then_state or "", target)].append(
+                    Contribution(rule.id, rule.certainty, (premise,), rule.certainty * cf)
+                )
 
-    @Rule(AS.fact << MeasuredSide(), salience=30)
+    @Rule(AS.fact << Measured(), salience=30)
     def measure_evidence(self, fact: Any) -> None:
         d = self._d()
-        measure, side, value = fact["measure"], fact["side"], fact["value"]
-        lsi, weaker = fact["lsi"], fact["weaker"]
-        for rule in self.tables.measure_rules.get(measure, ()):
-            if rule.lsi_below is not None:
-                holds, detail = (
-                    weaker and lsi < rule.lsi_below,
-                    f"limb symmetry index {lsi:.0f}% (below {rule.lsi_below:g}%), weaker side",
-                )
-            elif rule.value_below is not None:
-                holds, detail = (
-                    value < rule.value_below,
-                    f"value {value:g} (below {rule.value_below:g})",
-                )
-            else:
-                above = rule.value_above if rule.value_above is not None else float("inf")
-                holds, detail = value > above, f"value {value:g} (above {above:g})"
-            if holds:
-                premise = Premise("measure", measure, side, 1.0, detail)
-                d.state_evidence[(rule.then_state or "", side)].append(
-                    Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
-                )
+        measure = fact["measure"]
+        rules = self.tables.measure_rules.get(measure, ())
+        for side, value, lsi, weaker in fact["sides"]:
+            for rule in rules:
+                if rule.lsi_below is not None:
+                    holds, detail = (
+                        weaker and lsi < rule.lsi_below,
+                        f"limb symmetry index {lsi:.0f}% (below {rule.lsi_below:g}%), weaker side",
+                    )
+                elif rule.value_below is not None:
+                    holds, detail = (
+                        value < rule.value_below,
+                        f"value {value:g} (below {rule.value_below:g})",
+                    )
+                else:
+                    above = rule.value_above if rule.value_above is not None else float("inf")
+                    holds, detail = value > above, f"value {value:g} (above {above:g})"
+                if holds:
+                    premise = Premise("measure", measure, side, 1.0, detail)
+                    d.state_evidence[(rule.then_state or "", side)].append(
+                        Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
+                    )
 
-    @Rule(Stage(), salience=20)
+    @Rule(InitialFact(), salience=20)
     def combine_states(self) -> None:
         d = self._d()
         for key in sorted(d.state_evidence):
@@ -126,60 +140,70 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
 
     # -- stage 2: believed muscle states -> evidence for imbalance patterns
 
-    @Rule(Stage(), salience=10)
+    @Rule(InitialFact(), salience=10)
     def pattern_evidence(self) -> None:
         """Each pattern rule fires once per side, when every premise is believed above the
-        threshold; it is found through the states it mentions, so only candidate rules are read."""
+        threshold. The believed states are visited left side first, each side's in order, and a
+        rule is checked for a side only at the first of its premises that the visit meets for
+        that side (``Tables.pattern_leads``), so only candidate rules are read, each once."""
         d = self._d()
-        states = d.states
-        believed: dict[Side, set[str]] = {"left": set(), "right": set()}
-        for (state, side), belief in states.items():
+        # each believed state's premise, made once and shared by the pattern rules that read it
+        held: dict[Side, dict[str, Premise]] = {"left": {}, "right": {}}
+        for (state, side), belief in d.states.items():
             if belief.cf > d.threshold:
-                believed[side].add(state)
-        premises = self.tables.pattern_premises
-        tried: set[tuple[str, Side]] = set()
+                held[side][state] = Premise("state", state, side, belief.cf)
+        believed = {side: set(premises) for side, premises in held.items()}
+        leads = self.tables.pattern_leads
         seen_on: Side
         for seen_on in ("left", "right"):
-            for state in sorted(believed[seen_on]):
-                for rule in self.tables.pattern_rules_by_premise.get(state, ()):
-                    same, other = premises[rule.id]
+            across = OPPOSITE[seen_on]
+            # the right side's visit checks a rule for a side only when none of the rule's
+            # premises for that side are on the left (else the left side's visit met it first)
+            first = seen_on == "left"
+            here, there = believed[seen_on], believed[across]
+            held_here, held_there = held[seen_on], held[across]
+            for state in sorted(here):
+                for rule, same, other, first_same, first_other in leads.get(state, ()):
                     # a same-side premise points at a conclusion on its own side, an
                     # opposite-side premise at one on the other side
-                    sides: list[Side] = [seen_on] if state in same else []
-                    if state in other:
-                        sides.append(OPPOSITE[seen_on])
-                    for side in sides:
-                        if (rule.id, side) in tried:
-                            continue
-                        tried.add((rule.id, side))
-                        if same <= believed[side] and other <= believed[OPPOSITE[side]]:
-                            self._fire_pattern(d, rule, side)
+                    if first_same and (first or not other) and same <= here and other <= there:
+                        self._fire_pattern(d, rule, seen_on, held_here, held_there)
+                    if first_other and (first or not same) and same <= there and other <= here:
+                        self._fire_pattern(d, rule, across, held_there, held_here)
 
     @staticmethod
-    def _fire_pattern(d: Derivation, rule: KbRule, side: Side) -> None:
-        opposite = OPPOSITE[side]
-        states = d.states
-        held = tuple(
-            Premise("state", s, side, states[(s, side)].cf) for s in rule.if_states
-        ) + tuple(
-            Premise("state", s, opposite, states[(s, opposite)].cf) for s in rule.if_opposite_states
-        )
-        weakest = min(p.cf for p in held)
+    def _fire_pattern(
+        d: Derivation,
+        rule: KbRule,
+        side: Side,
+        own: dict[str, Premise],
+        opposite: dict[str, Premise],
+    ) -> None:
+        held = tuple([own[s] for s in rule.if_states])
+        if rule.if_opposite_states:
+            held += tuple([opposite[s] for s in rule.if_opposite_states])
+        weakest = min(map(_cf, held))
+        certainty = rule.certainty
         d.imbalance_evidence[(rule.then_imbalance or "", side)].append(
-            Contribution(rule.id, rule.certainty, held, rule.certainty * weakest)
+            Contribution(rule.id, certainty, held, certainty * weakest)
         )
 
-    @Rule(Stage(), salience=0)
+    @Rule(InitialFact(), salience=0)
     def combine_imbalances(self) -> None:
         d = self._d()
+        causes = d.causes
+        cause_rules: Mapping[str, tuple[KbRule, ...]] = (
+            self.tables.cause_rules_by_imbalance if causes else {}
+        )
         for key in sorted(d.imbalance_evidence):
-            evidence = list(d.imbalance_evidence[key])
-            for rule in self.tables.cause_rules_by_imbalance.get(key[0], ()):
-                if rule.if_cause in d.causes:
+            evidence = d.imbalance_evidence[key]
+            for rule in cause_rules.get(key[0], ()):
+                if rule.if_cause in causes:
                     premise = Premise("cause", rule.if_cause or "", None, 1.0)
-                    evidence.append(
-                        Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
-                    )
+                    evidence = [
+                        *evidence,
+                        Contribution(rule.id, rule.certainty, (premise,), rule.certainty),
+                    ]
             d.imbalances[key] = _believe("imbalance", key, evidence)
 
     def _d(self) -> Derivation:
@@ -194,19 +218,30 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         self.run_state = d
         try:
             self.reset()
-            observed: dict[tuple[str, Side], float] = {}
+            observed: dict[str, dict[Side, float]] = {}
             for f in request.findings:
                 sides: tuple[Side, ...] = (
                     ("left", "right") if f.side in (None, "bilateral") else (f.side,)  # type: ignore[assignment]
                 )
+                seen = observed.setdefault(f.sign, {})
                 for side in sides:  # a sign counts once per side, however often it is given
-                    observed.setdefault((f.sign, side), 1.0 if f.present else -1.0)
+                    seen.setdefault(side, 1.0 if f.present else -1.0)
+            # Facts fire newest first; each lists its sides newest first too (right, then left),
+            # so a state's evidence is in the order one fact per side would have given it.
             facts = [
-                Observed(sign=sign, side=side, cf=cf, detail="seen" if cf > 0 else "not seen")
-                for (sign, side), cf in sorted(observed.items())
+                Observed(sign=sign, sides=tuple(sorted(observed[sign].items(), reverse=True)))
+                for sign in sorted(observed)
             ]
-            facts += [MeasuredSide(**row) for row in measured]
-            self.declare(*facts, Stage())  # one pass through the network
+            by_measure: dict[str, list[tuple[Side, float, float, bool]]] = {}
+            for row in measured:
+                by_measure.setdefault(row["measure"], []).append(
+                    (row["side"], row["value"], row["lsi"], row["weaker"])
+                )
+            facts += [
+                Measured(measure=measure, sides=tuple(reversed(sides)))
+                for measure, sides in by_measure.items()
+            ]
+            self.declare(*facts)  # one pass through the network
             self.run()
         finally:
             self.run_state = None

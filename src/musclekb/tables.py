@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["Tables", "compile_tables"]
+__all__ = ["PatternLead", "Tables", "compile_tables"]
+
+# A pattern rule as the pattern stage meets it at one of its premise states: the rule, its states
+# on the same side and on the opposite side, and whether the state is the first (by id) of the
+# same-side premises and of the opposite-side ones.
+PatternLead = tuple[Rule, frozenset[str], frozenset[str], bool, bool]
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,28 @@ class Tables:
     remedy_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
     state_rules_by_state: Mapping[str, tuple[Rule, ...]]
     components: Mapping[str, tuple[str, ...]]
-    # pattern rule id -> (states on the same side, states on the opposite side)
-    pattern_premises: Mapping[str, tuple[frozenset[str], frozenset[str]]]
+    # premise state -> the pattern rules it is the first same-side or opposite-side premise of,
+    # by rule id: the pattern stage checks a rule only at its first premise it visits
+    pattern_leads: Mapping[str, tuple[PatternLead, ...]]
 
 
 def _freeze(index: dict[str, list[Rule]]) -> Mapping[str, tuple[Rule, ...]]:
     return MappingProxyType({k: tuple(sorted(v, key=lambda r: r.id)) for k, v in index.items()})
+
+
+def _leads(by_premise: dict[str, list[Rule]]) -> Mapping[str, tuple[PatternLead, ...]]:
+    out: dict[str, tuple[PatternLead, ...]] = {}
+    for state, rules in by_premise.items():
+        leads = []
+        for rule in sorted(rules, key=lambda r: r.id):
+            same, other = frozenset(rule.if_states), frozenset(rule.if_opposite_states)
+            first_same = bool(same) and state == min(same)
+            first_other = bool(other) and state == min(other)
+            if first_same or first_other:
+                leads.append((rule, same, other, first_same, first_other))
+        if leads:
+            out[state] = tuple(leads)
+    return MappingProxyType(out)
 
 
 def compile_tables(kb: KnowledgeBase) -> Tables:
@@ -66,8 +87,5 @@ def compile_tables(kb: KnowledgeBase) -> Tables:
         _freeze(sign), _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
         _freeze(cause), _freeze(remedy), _freeze(by_state),
         MappingProxyType({i.id: i.components for i in kb.imbalances.values()}),
-        MappingProxyType({
-            r.id: (frozenset(r.if_states), frozenset(r.if_opposite_states))
-            for r in kb.rules.values() if r.rule_type == "pattern"
-        }),
+        _leads(by_premise),
     )  # fmt: skip
