@@ -4,7 +4,11 @@ per size, with and without writing the result out (``to_dict()``: explanations a
 sentences), and the ratio of each median to the shipped knowledge base's in the same run. Asserts
 nothing: the machines are shared, so compare the ratios.
 
-    uv run python bench/bench_assess.py [--n 300] [--scales 1,10,100]
+    uv run python bench/bench_assess.py [--n 300] [--scales 1,10,100] [--gc-threshold 50000]
+
+The garbage collector is set as the service sets it (``musclekb_api``: the loaded state frozen
+out of its reach, first threshold ``MUSCLEKB_GC_THRESHOLD``); ``--gc-threshold 0`` measures with
+Python's default instead.
 
 Targets: median at most 3 ms for 10 findings on the shipped knowledge base, and at most 1.5x that
 on the 100x one.
@@ -26,6 +30,7 @@ from synthetic import copy_id, scaled
 
 import musclekb
 from musclekb.reasoner import Reasoner
+from musclekb_api.settings import Settings
 
 SIZES = (1, 10, 30)
 
@@ -56,18 +61,22 @@ def _summary(xs: list[float]) -> tuple[float, float]:
 
 
 def _run(
-    kb: musclekb.KnowledgeBase, label: str, n: int, copies: int
+    kb: musclekb.KnowledgeBase, label: str, n: int, copies: int, gc_threshold: int
 ) -> dict[tuple[int, str], float]:
     start = time.perf_counter()
     reasoner = Reasoner(kb)
     build_ms = (time.perf_counter() - start) * 1000
     # As the service does after start-up: the knowledge base lives as long as the process, so
-    # keep the cyclic garbage collector from walking it again and again.
+    # keep the cyclic garbage collector from walking it again and again, and (unless
+    # --gc-threshold 0) let it wait for more new objects before it runs.
     gc.collect()
     gc.freeze()
+    thresholds = gc.get_threshold()
+    if gc_threshold:
+        gc.set_threshold(gc_threshold, *thresholds[1:])
     print(
         f"[{label}] {len(kb.rules)} rules, {len(kb.exercises)} exercises, {len(kb.signs)} signs; "
-        f"engine build {build_ms:.1f} ms"
+        f"engine build {build_ms:.1f} ms; garbage collector threshold {gc.get_threshold()[0]}"
     )
     medians = {}
     for size in SIZES:
@@ -90,6 +99,7 @@ def _run(
             print(
                 f"[{label}] {size:>2} findings  {name:<20} median {median:7.2f} ms   p99 {p99:7.2f} ms"
             )
+    gc.set_threshold(*thresholds)
     gc.unfreeze()
     return medians
 
@@ -98,6 +108,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument(
+        "--gc-threshold",
+        type=int,
+        default=Settings().gc_threshold,
+        help="the garbage collector's first threshold while measuring (default: the service's; "
+        "0: Python's own, 700)",
+    )
     args = parser.parse_args()
     kb = musclekb.load()
     results = {}
@@ -108,7 +125,7 @@ def main() -> None:
             print(
                 f"[{factor}x] synthetic knowledge base made in {time.perf_counter() - start:.1f} s"
             )
-        results[factor] = _run(big, f"{factor}x", args.n, factor)
+        results[factor] = _run(big, f"{factor}x", args.n, factor, args.gc_threshold)
     if 1 in results:
         for factor, medians in results.items():
             if factor == 1:

@@ -95,7 +95,7 @@ class Explainer:
     def _parts(self, b: Belief) -> _TreeParts:
         """The fields of a belief's tree, which depend only on the belief and its evidence: kept
         in the phrasebook as tuples (immutable), and turned into fresh dicts per assessment."""
-        key = (b.key, b.evidence)
+        key = b.signature
         found: _TreeParts | None = self.phrases.tree_parts.get(key)  # type: ignore[assignment]
         if found is None:
             found = self._new_parts(b)

@@ -72,7 +72,7 @@ class Phrasebook:
         return found
 
     def state(self, state_id: str, side: str | None) -> str:
-        """ "left gluteus medius weak"."""
+        """A muscle state on a side in words, for example: left gluteus medius weak."""
         key = (state_id, side)
         found = self._states.get(key)
         if found is None:
@@ -83,9 +83,10 @@ class Phrasebook:
         return found
 
     def premise(self, p: Premise) -> str:
-        found = self._premises.get(p)
+        key = tuple(p)  # a plain tuple, not the named one (see Belief.signature)
+        found = self._premises.get(key)
         if found is None:
-            found = _keep(self._premises, p, self._premise(p))
+            found = _keep(self._premises, key, self._premise(p))
         return found
 
     def _premise(self, p: Premise) -> str:
@@ -101,21 +102,23 @@ class Phrasebook:
         return f"history of {self.kb.causes[p.id].label}"
 
     def rule_ref(self, c: Contribution) -> str:
-        """ "rule <id>, source <files>, <arithmetic>"."""
-        found = self._rule_refs.get(c)
+        """A rule as a sentence cites it: rule <id>, source <files>, <arithmetic>."""
+        multi = len(c.premises) > 1 or (bool(c.premises) and c.premises[0].kind == "state")
+        key = (c.rule, c.rule_cf, c.premise_cf, c.cf, multi)
+        found = self._rule_refs.get(key)
         if found is None:
             sources = ", ".join(self.source_names(c.rule))
-            if len(c.premises) > 1 or (c.premises and c.premises[0].kind == "state"):
+            if multi:
                 arithmetic = f"{fmt(c.rule_cf)} x {fmt(c.premise_cf)} = {fmt(c.cf)}"
             else:
                 arithmetic = fmt(c.cf)
-            found = _keep(self._rule_refs, c, f"rule {c.rule}, source {sources}, {arithmetic}")
+            found = _keep(self._rule_refs, key, f"rule {c.rule}, source {sources}, {arithmetic}")
         return found
 
     def sentence(self, b: Belief) -> str:
         """The belief in one sentence: what, how certain, from which rules and premises, and the
         arithmetic that combined them."""
-        key = (b.key, b.evidence)
+        key = b.signature
         found = self._sentences.get(key)
         if found is None:
             found = _keep(self._sentences, key, self._sentence(b))

@@ -71,6 +71,19 @@ class Belief:
         return belief
 
     @cached_property
+    def signature(self) -> tuple[object, ...]:
+        """The belief and its evidence as plain tuples of strings and numbers: a key for caches
+        that outlive an assessment. (Named tuples stay tracked by the cyclic garbage collector for
+        as long as they live; plain tuples of atoms drop out of its sight, so a large cache does
+        not make every full collection longer.)"""
+        return (
+            self.kind,
+            self.id,
+            self.side,
+            tuple((c.rule, c.cf, tuple(map(tuple, c.premises))) for c in self.evidence),
+        )
+
+    @cached_property
     def contributions(self) -> tuple[Contribution, ...]:
         """The evidence, strongest first (then by rule id): the same whatever the firing order.
         A rule contributes at most once to one conclusion on one side, so the order is total."""
