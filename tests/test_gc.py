@@ -4,6 +4,7 @@ reference cycles behind: pin both, so the setting stays a pure saving."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
@@ -61,3 +62,35 @@ def test_the_threshold_setting_is_read_from_the_environment() -> None:
     assert settings_from({}).gc_threshold == 50_000
     assert settings_from({"MUSCLEKB_GC_THRESHOLD": "0"}).gc_threshold == 0
     assert settings_from({"MUSCLEKB_GC_THRESHOLD": "9000"}).gc_threshold == 9000
+
+
+def test_caches_kept_across_assessments_hold_no_trace_objects(
+    kb: musclekb.KnowledgeBase,
+) -> None:
+    """What the reasoner keeps between assessments is keyed by plain tuples: no premise or
+    contribution (named tuples, which the collector tracks for as long as they live) is kept."""
+    from musclekb.trace import Belief, Contribution, Premise
+
+    reasoner = musclekb.Reasoner(kb)
+    for form in ("linked", "nested", "sentences"):
+        reasoner.assess(REQUEST).to_dict(explain=form)
+        reasoner.assess(REQUEST).why_not("knee-valgus")
+
+    def walk(value: object) -> Iterator[object]:
+        yield value
+        if isinstance(value, tuple | list | set | frozenset):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(k)
+                yield from walk(v)
+
+    kept = [
+        *vars(reasoner.phrases).values(),
+        reasoner.exercises.match_cache,
+        reasoner.exercises.verdict_cache,
+    ]
+    assert sum(len(t) for t in kept if isinstance(t, dict)) > 50  # the caches were used
+    found = [o for o in walk(kept) if isinstance(o, Belief | Contribution | Premise)]
+    assert found == []
