@@ -192,28 +192,44 @@ async def assessment_bodies(port: int, findings: int, seed: int, count: int) -> 
     return list(bodies)
 
 
-def worker_loops(server: subprocess.Popen[bytes]) -> str:
-    """Which workers have uvloop and httptools loaded (Linux: from /proc)."""
+def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
+    """The server's worker processes (Linux: from /proc; empty elsewhere)."""
     proc = Path("/proc")
-    if not proc.is_dir():
-        return "unknown (no /proc)"
-    out = []
-    for child in proc.glob("[0-9]*"):
+    pids = []
+    for child in proc.glob("[0-9]*") if proc.is_dir() else ():
         try:
             stat = (child / "stat").read_text()
             cmdline = (child / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) != server.pid or b"spawn_main" not in cmdline:
-            continue
-        maps = (child / "maps").read_text()
-        out.append(f"pid {child.name}: uvloop {'uvloop' in maps}, httptools {'httptools' in maps}")
+        if int(stat.rsplit(")", 1)[1].split()[1]) == server.pid and b"spawn_main" in cmdline:
+            pids.append(int(child.name))
+    return sorted(pids)
+
+
+def worker_loops(pids: list[int]) -> str:
+    """Which workers have uvloop and httptools loaded."""
+    out = []
+    for pid in pids:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+        out.append(f"pid {pid}: uvloop {'uvloop' in maps}, httptools {'httptools' in maps}")
     return "; ".join(out) or "no worker processes found"
+
+
+def cpu_seconds(pids: list[int]) -> list[float]:
+    """User plus system CPU time of each process so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        out.append((int(fields[11]) + int(fields[12])) / tick)
+    return out
 
 
 async def main_async(args: argparse.Namespace, port: int, server: subprocess.Popen[bytes]) -> None:
     await wait_ready(port, server, 90.0)
-    print(f"server on {HOST}:{port}, {args.workers} workers ({worker_loops(server)})")
+    pids = worker_pids(server)
+    print(f"server on {HOST}:{port}, {args.workers} workers ({worker_loops(pids)})")
     bodies = await assessment_bodies(port, 10, args.seed, max(1, args.distinct))
     body = bodies[0]
     probe = Connection(port)
@@ -247,8 +263,14 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
     ]
     for phase, data in phases:
         await run_phase(port, phase, data, min(args.warmup_clients, args.clients), 1.0)  # warm up
+        before = cpu_seconds(pids)
         await run_phase(port, phase, data, args.clients, duration)
+        used = [b - a for a, b in zip(before, cpu_seconds(pids), strict=True)]
         print(phase.report())
+        if used and phase.latencies:
+            shares = ", ".join(f"{u / phase.seconds:.0%}" for u in used)
+            per_request = sum(used) / len(phase.latencies) * 1000
+            print(f"{'':26} server CPU {per_request:.2f} ms/request; each worker busy {shares}")
     met = assess.rps >= TARGET_RPS and assess.p99_ms <= TARGET_P99_MS and assess.errors == 0
     print(
         f"target for different requests (>= {TARGET_RPS:g} assessments/s, "
