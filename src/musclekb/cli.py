@@ -190,6 +190,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API (and the web page) with uvicorn, on uvloop and httptools.
 
+    With several workers on Linux, each worker listens on its own socket (SO_REUSEPORT) and the
+    kernel spreads connections over them; elsewhere uvicorn's own workers share one socket.
+
     The knowledge base and the settings (MUSCLEKB_* environment variables) are checked once here,
     so that a broken knowledge base stops the command instead of every worker; then each worker
     loads the knowledge base and builds its engine in its lifespan, before taking requests.
@@ -200,6 +203,7 @@ def serve(
 
     from musclekb.loader import load
     from musclekb_api.settings import settings_from
+    from musclekb_api.workers import WorkerStartError, reuse_port_supported, run_workers
 
     levels = ("critical", "error", "warning", "info", "debug", "trace")
     if log_level not in levels:
@@ -211,18 +215,24 @@ def serve(
         load(knowledge)
     except (MuscleKBError, ValueError) as exc:
         _fail(str(exc))
-    uvicorn.run(
-        "musclekb_api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="auto" if sys.platform == "win32" else "uvloop",
-        http="httptools",
-        lifespan="on",
-        access_log=access_log,
-        log_level=log_level,
-    )
+    options = {
+        "app": "musclekb_api.app:create_app",
+        "factory": True,
+        "loop": "auto" if sys.platform == "win32" else "uvloop",
+        "http": "httptools",
+        "lifespan": "on",
+        "access_log": access_log,
+        "log_level": log_level,
+    }
+    if workers > 1 and reuse_port_supported():
+        try:
+            run_workers(options, host, port, workers)
+        except OSError as exc:
+            _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        except WorkerStartError as exc:
+            _fail(str(exc))
+        return
+    uvicorn.run(host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
 
 
 @app.command()
