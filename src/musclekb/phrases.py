@@ -7,7 +7,8 @@ Its tables are bounded: when one is full it is emptied and fills again with what
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from musclekb.cf import fmt
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["Phrasebook", "hedge"]
 
 _TABLE_SIZE = 16384
+T = TypeVar("T")
 
 
 def hedge(cf: float) -> str:
@@ -38,6 +40,13 @@ def _keep(table: dict[object, str], key: object, value: str) -> str:
         table.clear()
     table[key] = value
     return value
+
+
+def _cached(table: dict[object, str], key: object, make: Callable[[T], str], arg: T) -> str:
+    found = table.get(key)
+    if found is None:
+        found = _keep(table, key, make(arg))
+    return found
 
 
 class Phrasebook:
@@ -83,11 +92,8 @@ class Phrasebook:
         return found
 
     def premise(self, p: Premise) -> str:
-        key = tuple(p)  # a plain tuple, not the named one (see Belief.signature)
-        found = self._premises.get(key)
-        if found is None:
-            found = _keep(self._premises, key, self._premise(p))
-        return found
+        # keyed by a plain tuple, not the named one (see Belief.signature)
+        return _cached(self._premises, tuple(p), self._premise, p)
 
     def _premise(self, p: Premise) -> str:
         if p.kind == "finding":
@@ -118,11 +124,7 @@ class Phrasebook:
     def sentence(self, b: Belief) -> str:
         """The belief in one sentence: what, how certain, from which rules and premises, and the
         arithmetic that combined them."""
-        key = b.signature
-        found = self._sentences.get(key)
-        if found is None:
-            found = _keep(self._sentences, key, self._sentence(b))
-        return found
+        return _cached(self._sentences, b.signature, self._sentence, b)
 
     def _sentence(self, b: Belief) -> str:
         if b.kind == "state":
