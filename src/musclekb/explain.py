@@ -95,12 +95,7 @@ class Explainer:
     def _parts(self, b: Belief) -> _TreeParts:
         """The fields of a belief's tree, which depend only on the belief and its evidence: kept
         in the phrasebook as tuples (immutable), and turned into fresh dicts per assessment."""
-        key = b.signature
-        found: _TreeParts | None = self.phrases.tree_parts.get(key)  # type: ignore[assignment]
-        if found is None:
-            found = self._new_parts(b)
-            self.phrases.keep(self.phrases.tree_parts, key, found)
-        return found
+        return self.phrases.tree_parts(b, self._new_parts)
 
     def _new_parts(self, b: Belief) -> _TreeParts:
         label = (
@@ -117,7 +112,7 @@ class Explainer:
             rule = self.kb.rules[c.rule]
             items = (
                 ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
-                ("source_files", tuple(self.phrases.source_names(c.rule))),
+                ("source_files", self.phrases.source_names(c.rule)),
                 ("rule_certainty", c.rule_cf), ("premise_certainty", round(c.premise_cf, 4)),
                 ("certainty", round(c.cf, 4)),
             )  # fmt: skip

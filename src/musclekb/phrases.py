@@ -8,8 +8,9 @@ Its tables are bounded: when one is full it is emptied and fills again with what
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from musclekb.bounded import cached, put
 from musclekb.cf import fmt
 
 if TYPE_CHECKING:
@@ -35,49 +36,31 @@ def hedge(cf: float) -> str:
     return "probably not"
 
 
-def _keep(table: dict[object, str], key: object, value: str) -> str:
-    if len(table) >= _TABLE_SIZE:
-        table.clear()
-    table[key] = value
-    return value
-
-
-def _cached(table: dict[object, str], key: object, make: Callable[[T], str], arg: T) -> str:
-    found = table.get(key)
-    if found is None:
-        found = _keep(table, key, make(arg))
-    return found
-
-
 class Phrasebook:
     """Phrases for states, premises and rule references, and the sentence of each belief."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._sources: dict[str, list[str]] = {}
+        self._sources: dict[str, tuple[str, ...]] = {}
         self._states: dict[object, str] = {}
         self._premises: dict[object, str] = {}
         self._rule_refs: dict[object, str] = {}
         self._sentences: dict[object, str] = {}
-        # (belief key, evidence) -> the fields of its explanation tree, as tuples (see explain.py)
-        self.tree_parts: dict[object, object] = {}
+        self._tree_parts: dict[object, object] = {}
 
-    @staticmethod
-    def keep(table: dict[object, object], key: object, value: object) -> None:
-        """Put ``value`` in a bounded ``table`` (emptied first when full)."""
-        if len(table) >= _TABLE_SIZE:
-            table.clear()
-        table[key] = value
+    def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
+        """The fields of ``b``'s explanation tree, made by ``make`` (explain.py) the first time.
+        (The table holds what ``make`` returns; it is only ever filled through here.)"""
+        return cast(T, cached(self._tree_parts, b.signature, make, b, _TABLE_SIZE))
 
-    def source_names(self, rule_id: str) -> list[str]:
-        """The sources of a rule: the file name of an article, else the reference's id.
-        (One list per rule, shared: read it, do not change it.)"""
+    def source_names(self, rule_id: str) -> tuple[str, ...]:
+        """The sources of a rule: the file name of an article, else the reference's id."""
         found = self._sources.get(rule_id)
         if found is None:
-            found = self._sources[rule_id] = []
-            for sid in self.kb.rules[rule_id].sources:
-                src = self.kb.sources[sid]
-                found.append(src.file_name if src.file_name.endswith(".txt") else sid)
+            found = self._sources[rule_id] = tuple(
+                src.file_name if src.file_name.endswith(".txt") else src.id
+                for src in (self.kb.sources[sid] for sid in self.kb.rules[rule_id].sources)
+            )
         return found
 
     def state(self, state_id: str, side: str | None) -> str:
@@ -88,12 +71,14 @@ class Phrasebook:
             state = self.kb.states[state_id]
             muscle = self.kb.muscles[state.muscle].label
             kind = self.kb.all("state-kind")[state.state_kind].label
-            found = _keep(self._states, key, f"{side + ' ' if side else ''}{muscle} {kind}")
+            found = put(
+                self._states, key, f"{side + ' ' if side else ''}{muscle} {kind}", _TABLE_SIZE
+            )
         return found
 
     def premise(self, p: Premise) -> str:
         # keyed by a plain tuple, not the named one (see Belief.signature)
-        return _cached(self._premises, tuple(p), self._premise, p)
+        return cached(self._premises, tuple(p), self._premise, p, _TABLE_SIZE)
 
     def _premise(self, p: Premise) -> str:
         if p.kind == "finding":
@@ -118,13 +103,14 @@ class Phrasebook:
                 arithmetic = f"{fmt(c.rule_cf)} x {fmt(c.premise_cf)} = {fmt(c.cf)}"
             else:
                 arithmetic = fmt(c.cf)
-            found = _keep(self._rule_refs, key, f"rule {c.rule}, source {sources}, {arithmetic}")
+            text = f"rule {c.rule}, source {sources}, {arithmetic}"
+            found = put(self._rule_refs, key, text, _TABLE_SIZE)
         return found
 
     def sentence(self, b: Belief) -> str:
         """The belief in one sentence: what, how certain, from which rules and premises, and the
         arithmetic that combined them."""
-        return _cached(self._sentences, b.signature, self._sentence, b)
+        return cached(self._sentences, b.signature, self._sentence, b, _TABLE_SIZE)
 
     def _sentence(self, b: Belief) -> str:
         if b.kind == "state":

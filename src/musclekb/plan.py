@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from musclekb.bounded import put
 from musclekb.request import Context
 
 if TYPE_CHECKING:
@@ -169,13 +170,11 @@ _VERDICT_CACHE_SIZE = 1 << 16  # verdicts kept, over all contexts
 
 def _verdicts(index: ExerciseIndex, key: ContextKey) -> dict[str, Verdict]:
     """The verdicts kept for one context, exercise by exercise (filled as exercises score)."""
-    cache = index.verdict_cache
-    found = cache.get(key)
+    found = index.verdict_cache.get(key)
     if found is None:
         # every context may come to hold a verdict for every exercise
-        if len(cache) * max(len(index.profiles), 1) >= _VERDICT_CACHE_SIZE:
-            cache.clear()
-        found = cache[key] = {}
+        contexts = -(-_VERDICT_CACHE_SIZE // max(len(index.profiles), 1))
+        found = put(index.verdict_cache, key, {}, contexts)
     return found
 
 
@@ -202,10 +201,7 @@ def _match(
     for rule in tables.remedy_rules_by_imbalance.get(imbalance, ()):
         if rule.then_exercise and rule.certainty > match.get(rule.then_exercise, 0.0):
             match[rule.then_exercise] = rule.certainty
-    if len(index.match_cache) >= _MATCH_CACHE_SIZE:
-        index.match_cache.clear()
-    index.match_cache[key] = match
-    return match
+    return put(index.match_cache, key, match, _MATCH_CACHE_SIZE)
 
 
 def build_plan(
