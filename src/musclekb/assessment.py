@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+import orjson
+
 from musclekb.cf import fmt
 from musclekb.errors import AssessmentInputError, InputProblem, LookupFailedError
+from musclekb.explain_json import JsonExplainer
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -69,6 +73,7 @@ class ReportedAdvisory:
 ExplainForm = Literal["linked", "nested", "sentences", "none"]
 EXPLAIN_FORMS: tuple[str, ...] = get_args(ExplainForm)
 """How :meth:`Assessment.to_dict` can write explanations (``linked`` is the default)."""
+_REF = "#/states/{}/explanation/tree"  # where a state's tree is, in the linked form
 
 
 def _explain_form(explain: str) -> str:
@@ -332,26 +337,76 @@ class Assessment:
         ``nested`` writes every tree out in full; ``sentences`` leaves the trees out; ``none``
         leaves explanations out."""
         form = _explain_form(explain)
-        explainer = self.explainer
+        ex = self.explainer
+        trees = form in ("linked", "nested")
+
+        def state(b: Belief) -> dict[str, Any]:
+            out: dict[str, Any] = {"sentences": [ex.sentence(b)]}
+            if trees:
+                out["tree"] = ex.tree(b)
+            return out
+
+        def imbalance(b: Belief, refs: Mapping[tuple[str, str], Any]) -> dict[str, Any]:
+            out: dict[str, Any] = {"sentences": ex.sentences(b)}
+            if form == "linked":
+                out["tree"] = ex.linked_tree(b, refs)
+            elif form == "nested":
+                out["tree"] = ex.tree(b)
+            return out
+
+        return self._document(per_phase, form, state, imbalance, _REF.format)
+
+    def to_json(self, per_phase: int = 3, explain: str = "linked") -> bytes:
+        """:meth:`to_dict` written as compact UTF-8 JSON, the same bytes as
+        ``orjson.dumps(to_dict(...))``, but with each explanation assembled from JSON pieces the
+        reasoner keeps (``musclekb.explain_json``) instead of built as dicts and encoded anew."""
+        form = _explain_form(explain)
+        js = JsonExplainer(self.explainer)
+        trees = form in ("linked", "nested")
+
+        def state(b: Belief) -> orjson.Fragment:
+            sentences = b'{"sentences":[%s]' % js.sentence(b)
+            if trees:
+                return orjson.Fragment(b'%s,"tree":%s}' % (sentences, js.tree(b)))
+            return orjson.Fragment(sentences + b"}")
+
+        def imbalance(b: Belief, refs: Mapping[tuple[str, str], Any]) -> orjson.Fragment:
+            sentences = b'{"sentences":%s' % js.sentences(b)
+            if trees:
+                tree = js.tree(b, refs if form == "linked" else None)
+                return orjson.Fragment(b'%s,"tree":%s}' % (sentences, tree))
+            return orjson.Fragment(sentences + b"}")
+
+        return orjson.dumps(
+            self._document(
+                per_phase, form, state, imbalance, lambda i: orjson.dumps(_REF.format(i))
+            )
+        )
+
+    def _document(
+        self,
+        per_phase: int,
+        form: str,
+        state: Callable[[Belief], Any],
+        imbalance: Callable[[Belief, Mapping[tuple[str, str], Any]], Any],
+        ref: Callable[[int], Any],
+    ) -> dict[str, Any]:
+        """The result with each explanation written by ``state`` or ``imbalance`` (given the
+        references to the states, made by ``ref`` from a state's index) unless ``form`` is
+        ``none``."""
         states: list[dict[str, Any]] = []
-        refs: dict[tuple[str, str], str] = {}
+        refs: dict[tuple[str, str], Any] = {}
         for b in self.state_beliefs:
             row = self._state_row(b)
             if form != "none":
-                row["explanation"] = {"sentences": [explainer.sentence(b)]}
-                if form in ("linked", "nested"):
-                    row["explanation"]["tree"] = explainer.tree(b)
-            refs[(b.id, b.side)] = f"#/states/{len(states)}/explanation/tree"
+                row["explanation"] = state(b)
+            refs[(b.id, b.side)] = ref(len(states))
             states.append(row)
         imbalances: list[dict[str, Any]] = []
         for b, fields in self._imbalance_rows:
             row = dict(fields)
             if form != "none":
-                row["explanation"] = {"sentences": explainer.sentences(b)}
-                if form == "linked":
-                    row["explanation"]["tree"] = explainer.linked_tree(b, refs)
-                elif form == "nested":
-                    row["explanation"]["tree"] = explainer.tree(b)
+                row["explanation"] = imbalance(b, refs)
             imbalances.append(row)
         return {
             "imbalances": imbalances,

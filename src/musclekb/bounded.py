@@ -1,13 +1,15 @@
 """Bounded tables for what is kept from one assessment to the next.
 
-A table holds at most ``limit`` entries: when it is full it is emptied and fills again with what
-is asked for. Everything kept is deterministic and never changed, so emptying a table costs only
-the time to work its entries out again.
+A table holds at most ``limit`` entries: when it is full, the older half (in the order the entries
+were added) is dropped, so what recent assessments used stays while the table fills again.
+Everything kept is deterministic and never changed, so dropping an entry costs only the time to
+work it out again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from itertools import islice
 from typing import TypeVar
 
 __all__ = ["cached", "put"]
@@ -18,9 +20,11 @@ A = TypeVar("A")
 
 
 def put(table: MutableMapping[K, V], key: K, value: V, limit: int) -> V:
-    """Store ``value`` under ``key``, emptying ``table`` first if it holds ``limit`` entries."""
+    """Store ``value`` under ``key``; if ``table`` already holds ``limit`` entries, drop the
+    older half of them first."""
     if len(table) >= limit:
-        table.clear()
+        for old in list(islice(table, max(1, len(table) // 2))):
+            del table[old]
     table[key] = value
     return value
 

@@ -13,11 +13,12 @@ if TYPE_CHECKING:
     from musclekb.engine import Derivation
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["Explainer", "hedge"]
+__all__ = ["Explainer", "TreeParts", "hedge"]
 
 _Items = tuple[tuple[str, Any], ...]  # a node's fields, in order
 _PremiseParts = tuple[_Items, tuple[str, str] | None]  # with the (state, side) it derives from
-_TreeParts = tuple[_Items, tuple[str, ...], tuple[tuple[_Items, tuple[_PremiseParts, ...]], ...]]
+# a tree's fields: the head, the arithmetic, and each rule's fields with its premises' fields
+TreeParts = tuple[_Items, tuple[str, ...], tuple[tuple[_Items, tuple[_PremiseParts, ...]], ...]]
 _Refs = Mapping[tuple[str, str], str]
 
 
@@ -39,7 +40,12 @@ class Explainer:
 
     def sentences(self, b: Belief) -> list[str]:
         """The conclusion first, then every state it rests on."""
-        out = [self.sentence(b)]
+        return [self.sentence(x) for x in self.sentence_beliefs(b)]
+
+    def sentence_beliefs(self, b: Belief) -> list[Belief]:
+        """Whose sentences explain ``b``: ``b`` itself, then for an imbalance each muscle state
+        its rules rest on (once each, in the order the rules cite them)."""
+        out = [b]
         if b.kind == "imbalance":
             seen: set[tuple[str, str]] = set()
             for c in b.contributions:
@@ -49,7 +55,7 @@ class Explainer:
                         seen.add(key)
                         state = self.d.states.get((p.id, p.side))  # type: ignore[arg-type]
                         if state is not None:
-                            out.append(self.sentence(state))
+                            out.append(state)
         return out
 
     def tree(self, b: Belief) -> dict[str, Any]:
@@ -67,7 +73,7 @@ class Explainer:
         return self._tree(b, refs)
 
     def _tree(self, b: Belief, refs: Mapping[tuple[str, str], str] | None = None) -> dict[str, Any]:
-        head, arithmetic, rules = self._parts(b)
+        head, arithmetic, rules = self.parts(b)
         node = dict(head)
         node["arithmetic"] = list(arithmetic)
         node["rules"] = [self._rule_node(items, premises, refs) for items, premises in rules]
@@ -92,12 +98,13 @@ class Explainer:
         node["premises"] = out
         return node
 
-    def _parts(self, b: Belief) -> _TreeParts:
+    def parts(self, b: Belief) -> TreeParts:
         """The fields of a belief's tree, which depend only on the belief and its evidence: kept
         in the phrasebook as tuples (immutable), and turned into fresh dicts per assessment."""
-        return self.phrases.tree_parts(b, self._new_parts)
+        return self.phrases.tree_parts(b, self.make_parts)
 
-    def _new_parts(self, b: Belief) -> _TreeParts:
+    def make_parts(self, b: Belief) -> TreeParts:
+        """The fields of ``b``'s tree, worked out afresh (:meth:`parts` keeps them)."""
         label = (
             self.kb.imbalances[b.id].label
             if b.kind == "imbalance"

@@ -2,7 +2,7 @@
 
 A sentence depends only on what it explains (a belief's key and its evidence, premise certainties
 included), and strings cannot change, so one ``Phrasebook`` per reasoner serves every assessment.
-Its tables are bounded: when one is full it is emptied and fills again with what is asked for.
+Its tables are bounded (``musclekb.bounded``): when one is full, its older half is dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["Phrasebook", "hedge"]
 
 _TABLE_SIZE = 16384
+# beliefs whose explanations are kept as JSON (a few kilobytes each): the muscle states of a few
+# thousand assessments, which recur far more often than the imbalances built on them
+_JSON_TABLE_SIZE = 32768
 T = TypeVar("T")
 
 
@@ -47,11 +50,17 @@ class Phrasebook:
         self._rule_refs: dict[object, str] = {}
         self._sentences: dict[object, str] = {}
         self._tree_parts: dict[object, object] = {}
+        self._json_parts: dict[object, object] = {}
 
     def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
         """The fields of ``b``'s explanation tree, made by ``make`` (explain.py) the first time.
         (The table holds what ``make`` returns; it is only ever filled through here.)"""
         return cast(T, cached(self._tree_parts, b.signature, make, b, _TABLE_SIZE))
+
+    def json_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
+        """The JSON pieces of ``b``'s explanation, made by ``make`` (explain_json.py) the first
+        time (the table holds what ``make`` returns; it is only ever filled through here)."""
+        return cast(T, cached(self._json_parts, b.signature, make, b, _JSON_TABLE_SIZE))
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""
