@@ -113,17 +113,27 @@ class Assessment:
 
     @cached_property
     def _imbalance_rows(self) -> list[tuple[Belief, dict[str, Any]]]:
-        """Each reported imbalance with every field but its explanation."""
+        """Each reported imbalance with every field but its explanation. (A muscle state's row
+        is one dict wherever it appears among the imbalances: the result is read-only.)"""
         out = []
+        d = self.derivation
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
         for b, side in self._reported:
             imbalance = self.kb.imbalances[b.id]
             states = []
             for component in imbalance.components:
-                belief = self.derivation.states.get((component, b.side))
-                if belief is not None and belief.cf > self.derivation.threshold:
-                    states.append(self._state_row(belief))
-            causes = sorted(
-                {p.id for c in b.contributions for p in c.premises if p.kind == "cause"}
+                key = (component, b.side)
+                row = rows.get(key)
+                if row is None:
+                    belief = d.states.get(key)
+                    if belief is None or belief.cf <= d.threshold:
+                        continue
+                    row = rows[key] = self._state_row(belief)
+                states.append(row)
+            causes = (
+                sorted({p.id for c in b.evidence for p in c.premises if p.kind == "cause"})
+                if d.causes
+                else []
             )
             row = {
                 "id": b.id, "iri": imbalance.iri, "label": imbalance.label, "side": side,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from musclekb.cf import fmt
 from musclekb.phrases import Phrasebook, hedge
-from musclekb.trace import Belief
+from musclekb.trace import Belief, Contribution
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -105,39 +105,44 @@ class Explainer:
 
     def make_parts(self, b: Belief) -> TreeParts:
         """The fields of ``b``'s tree, worked out afresh (:meth:`parts` keeps them)."""
+        rules = tuple(self.rule_parts(c) for c in b.contributions)
+        return self.head_items(b), tuple(b.arithmetic), rules
+
+    def head_items(self, b: Belief) -> _Items:
+        """The fields at the head of ``b``'s tree."""
         label = (
             self.kb.imbalances[b.id].label
             if b.kind == "imbalance"
             else self.phrases.state(b.id, None)
         )
-        head = (
+        return (
             ("kind", b.kind), ("id", b.id), ("label", label), ("side", b.side),
             ("certainty", round(b.cf, 4)),
         )  # fmt: skip
-        rules = []
-        for c in b.contributions:
-            rule = self.kb.rules[c.rule]
-            items = (
-                ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
-                ("source_files", self.phrases.source_names(c.rule)),
-                ("rule_certainty", c.rule_cf), ("premise_certainty", round(c.premise_cf, 4)),
-                ("certainty", round(c.cf, 4)),
-            )  # fmt: skip
-            premises = tuple(
+
+    def rule_parts(self, c: Contribution) -> tuple[_Items, tuple[_PremiseParts, ...]]:
+        """The fields of one rule's node in a tree, and of each of its premises."""
+        rule = self.kb.rules[c.rule]
+        items = (
+            ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
+            ("source_files", self.phrases.source_names(c.rule)),
+            ("rule_certainty", c.rule_cf), ("premise_certainty", round(c.premise_cf, 4)),
+            ("certainty", round(c.cf, 4)),
+        )  # fmt: skip
+        premises = tuple(
+            (
                 (
-                    (
-                        ("kind", p.kind),
-                        ("id", p.id),
-                        ("side", p.side),
-                        ("certainty", round(p.cf, 4)),
-                        ("text", self.phrases.premise(p)),
-                    ),
-                    (p.id, p.side) if p.kind == "state" and p.side is not None else None,
-                )
-                for p in c.premises
+                    ("kind", p.kind),
+                    ("id", p.id),
+                    ("side", p.side),
+                    ("certainty", round(p.cf, 4)),
+                    ("text", self.phrases.premise(p)),
+                ),
+                (p.id, p.side) if p.kind == "state" and p.side is not None else None,
             )
-            rules.append((items, premises))
-        return head, tuple(b.arithmetic), tuple(rules)
+            for p in c.premises
+        )
+        return items, premises
 
     # ------------------------------------------------------------------ why not
 

@@ -4,7 +4,8 @@ The tree and the sentence of a belief depend only on the belief and its evidence
 bytes are made once and kept in the phrasebook, in pieces: the tree's head (its fields, its
 arithmetic and the opening of its rules), each rule's fields, and each premise's fields left open,
 so that a premise resting on a muscle state can be closed with that state's derivation, written
-out or given by reference. A belief whose premises rest on no state keeps its whole tree as one
+out or given by reference. A rule firing's pieces are kept on their own as well: the same firing
+(rule, premises, certainties) recurs in many beliefs. A belief whose premises rest on no state keeps its whole tree as one
 piece. Assembling an explanation from kept pieces is a join of bytes.
 
 What :class:`JsonExplainer` writes parses to exactly what :class:`~musclekb.explain.Explainer`
@@ -20,15 +21,17 @@ import orjson
 
 if TYPE_CHECKING:
     from musclekb.explain import Explainer
-    from musclekb.trace import Belief, BeliefKey
+    from musclekb.trace import Belief, BeliefKey, Contribution
 
-__all__ = ["JsonExplainer", "JsonParts"]
+__all__ = ["JsonExplainer", "JsonParts", "JsonRule"]
 
 # a premise's fields with the closing brace left off, and the (state, side) it derives from
 _Premise = tuple[bytes, tuple[str, str] | None]
-# the sentence; the whole tree when no premise rests on a state (else None); the tree's head up to
-# its rules' opening bracket; and each rule's fields up to its premises' opening bracket, with them
-JsonParts = tuple[bytes, bytes | None, bytes, tuple[tuple[bytes, tuple[_Premise, ...]], ...]]
+# a rule's fields up to its premises' opening bracket, with its premises
+JsonRule = tuple[bytes, tuple[_Premise, ...]]
+# a belief's sentence; its whole tree when no premise rests on a state (else None); the tree's head
+# up to its rules' opening bracket; and its rules
+JsonParts = tuple[bytes, bytes | None, bytes, tuple[JsonRule, ...]]
 
 
 class JsonExplainer:
@@ -43,20 +46,26 @@ class JsonExplainer:
         return self.explainer.phrases.json_parts(b, self._new_parts)
 
     def _new_parts(self, b: Belief) -> JsonParts:
-        head, arithmetic, rules = self.explainer.make_parts(b)
-        head_bytes = orjson.dumps({**dict(head), "arithmetic": arithmetic, "rules": ()})[:-2]
-        rule_parts = tuple(
-            (
-                orjson.dumps({**dict(items), "premises": ()})[:-2],
-                tuple((orjson.dumps(dict(fields))[:-1], state) for fields, state in premises),
+        explainer = self.explainer
+        head = {**dict(explainer.head_items(b)), "arithmetic": b.arithmetic, "rules": ()}
+        rules = tuple(
+            explainer.phrases.json_rule(
+                (c.rule, c.cf, tuple(map(tuple, c.premises))), self._new_rule, c
             )
-            for items, premises in rules
+            for c in b.contributions
         )
-        sentence = orjson.dumps(self.explainer.sentence(b))
-        parts: JsonParts = (sentence, None, head_bytes, rule_parts)
-        if all(state is None for _, premises in rule_parts for _, state in premises):
-            parts = (sentence, self._join(parts, None), head_bytes, rule_parts)
+        sentence = orjson.dumps(explainer.sentence(b))
+        parts: JsonParts = (sentence, None, orjson.dumps(head)[:-2], rules)
+        if all(state is None for _, premises in rules for _, state in premises):
+            parts = (sentence, self._join(parts, None), parts[2], rules)
         return parts
+
+    def _new_rule(self, c: Contribution) -> JsonRule:
+        items, premises = self.explainer.rule_parts(c)
+        return (
+            orjson.dumps({**dict(items), "premises": ()})[:-2],
+            tuple((orjson.dumps(dict(fields))[:-1], state) for fields, state in premises),
+        )
 
     def sentence(self, b: Belief) -> bytes:
         """The belief's sentence as a JSON string."""

@@ -24,6 +24,7 @@ _TABLE_SIZE = 16384
 # thousand assessments, which recur far more often than the imbalances built on them
 _JSON_TABLE_SIZE = 32768
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 def hedge(cf: float) -> str:
@@ -51,6 +52,7 @@ class Phrasebook:
         self._sentences: dict[object, str] = {}
         self._tree_parts: dict[object, object] = {}
         self._json_parts: dict[object, object] = {}
+        self._json_rules: dict[object, object] = {}
 
     def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
         """The fields of ``b``'s explanation tree, made by ``make`` (explain.py) the first time.
@@ -61,6 +63,11 @@ class Phrasebook:
         """The JSON pieces of ``b``'s explanation, made by ``make`` (explain_json.py) the first
         time (the table holds what ``make`` returns; it is only ever filled through here)."""
         return cast(T, cached(self._json_parts, b.signature, make, b, _JSON_TABLE_SIZE))
+
+    def json_rule(self, key: tuple[object, ...], make: Callable[[A], T], c: A) -> T:
+        """The JSON pieces of one rule firing (``key``: the contribution as plain tuples), made
+        by ``make`` the first time: the same firing recurs in many beliefs."""
+        return cast(T, cached(self._json_rules, key, make, c, _JSON_TABLE_SIZE))
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from musclekb.bounded import put
@@ -107,24 +108,33 @@ class PlanResult:
     states: list[Belief]
     matches: list[tuple[Belief, Mapping[str, float]]]
 
+    @cached_property
+    def _fitting(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
+        """(state, side, certainty, exercise -> fit) for each believed state some exercise fits."""
+        fits = self.index.fit
+        return [(s.id, s.side, s.cf, fits[s.id]) for s in self.states if s.id in fits]
+
+    @cached_property
+    def _matching(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
+        """(imbalance, side, certainty, exercise -> match) for each reported imbalance."""
+        return [(imb.id, imb.side, imb.cf, match) for imb, match in self.matches if match]
+
     def detail(self, c: Candidate) -> Candidate:
         """Fill in which believed states and reported imbalances ``c`` addresses, and how much."""
         if c._addresses is None:
-            imbalances: dict[tuple[str, str], float] = {}
-            states: dict[tuple[str, str], float] = {}
-            sides: set[str] = set()
-            fits = self.index.fit
-            for s in self.states:
-                of_state = fits.get(s.id)
-                fit = None if of_state is None else of_state.get(c.exercise)
-                if fit is not None:
-                    states[(s.id, s.side)] = round(s.cf * fit, 4)
-                    sides.add(s.side)
-            for imb, match in self.matches:
-                value = match.get(c.exercise)
-                if value is not None:
-                    imbalances[(imb.id, imb.side)] = round(imb.cf * value, 4)
-                    sides.add(imb.side)
+            ex = c.exercise
+            states = {
+                (state, side): round(cf * fit, 4)
+                for state, side, cf, fits in self._fitting
+                if (fit := fits.get(ex)) is not None
+            }
+            imbalances = {
+                (imbalance, side): round(cf * value, 4)
+                for imbalance, side, cf, match in self._matching
+                if (value := match.get(ex)) is not None
+            }
+            sides = {side for _, side in states}
+            sides.update(side for _, side in imbalances)
             c._addresses = (imbalances, states, sides)
         return c
 
