@@ -4,7 +4,7 @@ per size, with and without writing the result out (``to_dict()``: explanations a
 sentences), and the ratio of each median to the shipped knowledge base's in the same run. Asserts
 nothing: the machines are shared, so compare the ratios.
 
-    uv run python bench/bench_assess.py [--n 300] [--scales 1,10,100] [--gc-threshold 50000]
+    uv run python bench/bench_assess.py [--n 300] [--scales 1,10,100] [--gc-threshold 2000]
 
 The garbage collector is set as the service sets it (``musclekb_api``: the loaded state frozen
 out of its reach, first threshold ``MUSCLEKB_GC_THRESHOLD``); ``--gc-threshold 0`` measures with

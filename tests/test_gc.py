@@ -59,7 +59,7 @@ def test_the_service_sets_the_threshold_and_restores_it() -> None:
 
 
 def test_the_threshold_setting_is_read_from_the_environment() -> None:
-    assert settings_from({}).gc_threshold == 50_000
+    assert settings_from({}).gc_threshold == 2_000
     assert settings_from({"MUSCLEKB_GC_THRESHOLD": "0"}).gc_threshold == 0
     assert settings_from({"MUSCLEKB_GC_THRESHOLD": "9000"}).gc_threshold == 9000
 
@@ -94,3 +94,26 @@ def test_caches_kept_across_assessments_hold_no_trace_objects(
     assert sum(len(t) for t in kept if isinstance(t, dict)) > 50  # the caches were used
     found = [o for o in walk(kept) if isinstance(o, Belief | Contribution | Premise)]
     assert found == []
+
+
+def test_the_written_explanations_kept_drop_out_of_the_collectors_sight(
+    kb: musclekb.KnowledgeBase,
+) -> None:
+    """The JSON pieces and sentences kept between assessments, and their keys, are flat tuples of
+    strings and numbers (or tuples of such): one collection stops the collector from watching
+    them, so however full the tables are, they add nothing to later collections."""
+    reasoner = musclekb.Reasoner(kb)
+    for request in (REQUEST, {"findings": [{"sign": "sls-knee-valgus", "side": "right"}]}):
+        for form in ("linked", "nested"):
+            reasoner.assess(request).to_json(explain=form)
+    gc.collect()
+    phrases = reasoner.phrases
+    tables = {
+        "json_parts": phrases._json_parts,
+        "json_rules": phrases._json_rules,
+        "sentences": phrases._sentences,
+    }
+    for name, table in tables.items():
+        assert table, f"{name} was not used"
+        watched = [item for pair in table.items() for item in pair if gc.is_tracked(item)]
+        assert watched == [], f"{name}: {len(watched)} kept objects still watched"

@@ -14,24 +14,25 @@ builds as dicts (``tests/test_explain_json.py`` checks them byte for byte).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, cast
 
 import orjson
 
 if TYPE_CHECKING:
     from musclekb.explain import Explainer
-    from musclekb.trace import Belief, BeliefKey, Contribution
+    from musclekb.trace import Belief, BeliefKey, Contribution, Side
 
 __all__ = ["JsonExplainer", "JsonParts", "JsonRule"]
 
-# a premise's fields with the closing brace left off, and the (state, side) it derives from
-_Premise = tuple[bytes, tuple[str, str] | None]
-# a rule's fields up to its premises' opening bracket, with its premises
-JsonRule = tuple[bytes, tuple[_Premise, ...]]
-# a belief's sentence; its whole tree when no premise rests on a state (else None); the tree's head
-# up to its rules' opening bracket; and its rules
-JsonParts = tuple[bytes, bytes | None, bytes, tuple[JsonRule, ...]]
+# a rule's fields up to its premises' opening bracket, then for each premise its fields with the
+# closing brace left off and the state and side it derives from (None, None when it is not a
+# state): one flat tuple of atoms, which the garbage collector stops watching at its first pass
+JsonRule = tuple[bytes | str | None, ...]
+# a belief's sentence and its whole tree when no premise rests on a state; otherwise its sentence,
+# None, the tree's head up to its rules' opening bracket, then each rule as its length followed by
+# its items (flat too, for the same reason)
+JsonParts = tuple[bytes | str | int | None, ...]
 
 
 class JsonExplainer:
@@ -47,61 +48,72 @@ class JsonExplainer:
 
     def _new_parts(self, b: Belief) -> JsonParts:
         explainer = self.explainer
-        head = {**dict(explainer.head_items(b)), "arithmetic": b.arithmetic, "rules": ()}
-        rules = tuple(
+        head = orjson.dumps(
+            {**dict(explainer.head_items(b)), "arithmetic": b.arithmetic, "rules": ()}
+        )[:-2]
+        rules = [
             explainer.phrases.json_rule(
-                (c.rule, c.cf, tuple(map(tuple, c.premises))), self._new_rule, c
+                (c.rule, c.cf, *[x for p in c.premises for x in p]), self._new_rule, c
             )
             for c in b.contributions
-        )
+        ]
         sentence = orjson.dumps(explainer.sentence(b))
-        parts: JsonParts = (sentence, None, orjson.dumps(head)[:-2], rules)
-        if all(state is None for _, premises in rules for _, state in premises):
-            parts = (sentence, self._join(parts, None), parts[2], rules)
-        return parts
+        if all(rule[2::3] == (None,) * (len(rule) // 3) for rule in rules):
+            return (sentence, self._join(head, rules, None))
+        return (sentence, None, head, *[x for rule in rules for x in (len(rule), *rule)])
 
     def _new_rule(self, c: Contribution) -> JsonRule:
         items, premises = self.explainer.rule_parts(c)
-        return (
-            orjson.dumps({**dict(items), "premises": ()})[:-2],
-            tuple((orjson.dumps(dict(fields))[:-1], state) for fields, state in premises),
-        )
+        out: list[bytes | str | None] = [orjson.dumps({**dict(items), "premises": ()})[:-2]]
+        for fields, state in premises:
+            out += (orjson.dumps(dict(fields))[:-1], *(state or (None, None)))
+        return tuple(out)
 
     def sentence(self, b: Belief) -> bytes:
         """The belief's sentence as a JSON string."""
-        return self.parts(b)[0]
+        return cast(bytes, self.parts(b)[0])
 
     def sentences(self, b: Belief) -> bytes:
         """As :meth:`Explainer.sentences`, a JSON array."""
-        return b"[" + b",".join(self.parts(x)[0] for x in self.explainer.sentence_beliefs(b)) + b"]"
+        beliefs = self.explainer.sentence_beliefs(b)
+        return b"[%s]" % b",".join([self.sentence(x) for x in beliefs])
 
     def tree(self, b: Belief, refs: Mapping[tuple[str, str], bytes] | None = None) -> bytes:
         """As :meth:`Explainer.tree` (``refs`` None) or :meth:`Explainer.linked_tree`, with each
         reference given as a JSON string."""
         parts = self.parts(b)
         if parts[1] is not None:
-            return parts[1]
+            return cast(bytes, parts[1])
         if refs is None:
             found = self._trees.get(b.key)
             if found is None:
-                found = self._trees[b.key] = self._join(parts, None)
+                found = self._trees[b.key] = self._join(parts[2], _rules(parts), None)
             return found
-        return self._join(parts, refs)
+        return self._join(parts[2], _rules(parts), refs)
 
-    def _join(self, parts: JsonParts, refs: Mapping[tuple[str, str], bytes] | None) -> bytes:
-        out = [parts[2]]
+    def _join(
+        self,
+        head: object,
+        rules: Iterable[JsonRule],
+        refs: Mapping[tuple[str, str], bytes] | None,
+    ) -> bytes:
+        out = [cast(bytes, head)]
         states = self.explainer.d.states
-        for i, (rule, premises) in enumerate(parts[3]):
-            out.append(b",%s" % rule if i else rule)
-            for j, (premise, key) in enumerate(premises):
-                if j:
-                    out.append(b",")
-                out.append(premise)
-                ref = None if key is None or refs is None else refs.get(key)
+        for i, rule in enumerate(rules):
+            fields = cast(bytes, rule[0])
+            out.append(b",%s" % fields if i else fields)
+            for j in range(1, len(rule), 3):
+                premise = cast(bytes, rule[j])
+                out.append(premise if j == 1 else b",%s" % premise)
+                if rule[j + 2] is None:
+                    out.append(b"}")
+                    continue
+                key = cast("tuple[str, Side]", rule[j + 1 : j + 3])
+                ref = None if refs is None else refs.get(key)
                 if ref is not None:
                     out.append(b',"derivation":{"$ref":%s}}' % ref)
                     continue
-                state = None if key is None else states.get(key)  # type: ignore[arg-type]
+                state = states.get(key)
                 if state is not None:
                     out.append(b',"derivation":%s}' % self.tree(state))
                 else:
@@ -109,3 +121,12 @@ class JsonExplainer:
             out.append(b"]}")
         out.append(b"]}")
         return b"".join(out)
+
+
+def _rules(parts: JsonParts) -> Iterator[JsonRule]:
+    """The rules of parts that keep them (see :data:`JsonParts`)."""
+    i = 3
+    while i < len(parts):
+        n = cast(int, parts[i])
+        yield cast(JsonRule, parts[i + 1 : i + 1 + n])
+        i += 1 + n

@@ -72,16 +72,19 @@ class Belief:
 
     @cached_property
     def signature(self) -> tuple[object, ...]:
-        """The belief and its evidence as plain tuples of strings and numbers: a key for caches
-        that outlive an assessment. (Named tuples stay tracked by the cyclic garbage collector for
-        as long as they live; plain tuples of atoms drop out of its sight, so a large cache does
-        not make every full collection longer.)"""
-        return (
-            self.kind,
-            self.id,
-            self.side,
-            tuple((c.rule, c.cf, tuple(map(tuple, c.premises))) for c in self.evidence),
-        )
+        """The belief and its evidence as one flat tuple of strings and numbers: a key for caches
+        that outlive an assessment. Each contribution adds its rule, certainty and number of
+        premises, then each premise's five fields, so two different beliefs never share a key.
+        (The cyclic garbage collector keeps watching a tuple until every item in it is an atom or
+        a tuple it has stopped watching, which takes one pass per level of nesting; named tuples
+        it watches for as long as they live. A flat tuple of atoms drops out of its sight at its
+        first pass, so large caches do not make collections longer.)"""
+        out: list[object] = [self.kind, self.id, self.side]
+        for c in self.evidence:
+            out += (c.rule, c.cf, len(c.premises))
+            for p in c.premises:
+                out += p
+        return tuple(out)
 
     @cached_property
     def contributions(self) -> tuple[Contribution, ...]:
