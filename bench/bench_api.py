@@ -38,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +121,31 @@ class Phase:
         return xs[min(len(xs) - 1, int(0.99 * len(xs)))] * 1000 if xs else float("inf")
 
 
+async def exchange(conn: Connection, data: bytes, phase: Phase, since: float) -> None:
+    """Send one request and count its answer in ``phase``: the latency from ``since`` when it
+    is 200, else an error (a broken connection is closed, to be opened again)."""
+    try:
+        status, _ = await conn.exchange(data)
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        phase.errors += 1
+        conn.close()
+        return
+    if status == 200:
+        phase.latencies.append(time.perf_counter() - since)
+    else:
+        phase.errors += 1
+
+
+async def clients_together(phase: Phase, clients: Iterable[Awaitable[None]], start: float) -> None:
+    """Run the clients to the end; record the phase's length from ``start`` and the CPU time this
+    process spent."""
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    await asyncio.gather(*clients)
+    phase.seconds = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    phase.client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+
+
 async def run_phase(
     port: int, phase: Phase, requests: list[bytes], clients: int, duration: float
 ) -> None:
@@ -134,25 +160,10 @@ async def run_phase(
         while time.perf_counter() < deadline:
             data = requests[turn % len(requests)]
             turn += 1
-            start = time.perf_counter()
-            try:
-                status, _ = await conn.exchange(data)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                phase.errors += 1
-                conn.close()
-                continue
-            if status == 200:
-                phase.latencies.append(time.perf_counter() - start)
-            else:
-                phase.errors += 1
+            await exchange(conn, data, phase, time.perf_counter())
         conn.close()
 
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    await asyncio.gather(*(client(k) for k in range(clients)))
-    phase.seconds = time.perf_counter() - started
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    phase.client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    await clients_together(phase, (client(k) for k in range(clients)), time.perf_counter())
 
 
 async def run_paced(
@@ -162,40 +173,24 @@ async def run_paced(
     for ``duration`` seconds (an open loop: the load does not ease off when the server slows).
     Client ``k`` sends its ``i``-th request at ``start + (i * clients + k) / rate``, or as soon as
     its previous answer is in if that is later, and each latency is counted from the scheduled
-    time, so time spent waiting behind a slow answer counts too."""
+    time, so time spent waiting behind a slow answer counts too. The phase lasts until the last
+    answer is in, so the rate it reports is what the server kept up with."""
     start = time.perf_counter() + 0.05
 
     async def client(k: int) -> None:
         conn = Connection(port)
         turn = k * len(requests) // clients
         i = 0
-        while True:
-            due = start + (i * clients + k) / rate
-            if due - start >= duration:
-                break
+        while (due := start + (i * clients + k) / rate) - start < duration:
             i += 1
             wait = due - time.perf_counter()
             if wait > 0:
                 await asyncio.sleep(wait)
-            data = requests[turn % len(requests)]
+            await exchange(conn, requests[turn % len(requests)], phase, due)
             turn += 1
-            try:
-                status, _ = await conn.exchange(data)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                phase.errors += 1
-                conn.close()
-                continue
-            if status == 200:
-                phase.latencies.append(time.perf_counter() - due)
-            else:
-                phase.errors += 1
         conn.close()
 
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    await asyncio.gather(*(client(k) for k in range(clients)))
-    phase.seconds = time.perf_counter() - start
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    phase.client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    await clients_together(phase, (client(k) for k in range(clients)), start)
 
 
 async def get_json(port: int, path: str) -> object:
@@ -308,32 +303,32 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
             [request_bytes("POST", "/v1/assessments", body)],
         ),
     ]
-    for phase, data in phases:
-        await run_phase(port, phase, data, min(args.warmup_clients, args.clients), 1.0)  # warm up
+    # then the same requests at the target rate, on a fixed schedule: the latency a client sees
+    # when 500 assessments/s arrive, rather than when 16 clients keep the server saturated (where
+    # every request waits behind the other 15 and the p99 cannot fall below 16 / throughput)
+    paced = Phase(f"  at {args.rate:g}/s offered")
+    runs: list[tuple[Phase, list[bytes], Callable[[Phase, list[bytes]], Awaitable[None]]]] = [
+        (phase, data, lambda p, d: run_phase(port, p, d, args.clients, duration))
+        for phase, data in phases
+    ]
+    runs.append(
+        (
+            paced,
+            phases[1][1],
+            lambda p, d: run_paced(port, p, d, args.clients, duration, args.rate),
+        )
+    )
+    for phase, data, run in runs:
+        warmup = Phase("warm-up")  # not counted
+        await run_phase(port, warmup, data, min(args.warmup_clients, args.clients), 1.0)
         before = cpu_seconds(pids)
-        await run_phase(port, phase, data, args.clients, duration)
+        await run(phase, data)
         used = [b - a for a, b in zip(before, cpu_seconds(pids), strict=True)]
         print(phase.report())
         if used and phase.latencies:
             shares = ", ".join(f"{u / phase.seconds:.0%}" for u in used)
             per_request = sum(used) / len(phase.latencies) * 1000
             print(f"{'':26} server CPU {per_request:.2f} ms/request; each worker busy {shares}")
-    # the same requests at the target rate, on a fixed schedule: the latency a client sees when
-    # 500 assessments/s arrive, rather than when 16 clients keep the server saturated (where every
-    # request waits behind the other 15 and the p99 cannot fall below 16 / throughput)
-    paced = Phase(f"  at {args.rate:g}/s offered")
-    assess_requests = [request_bytes("POST", "/v1/assessments", b) for b in bodies]
-    await run_phase(port, paced, assess_requests, min(args.warmup_clients, args.clients), 1.0)
-    paced.latencies.clear()
-    paced.errors = 0
-    before = cpu_seconds(pids)
-    await run_paced(port, paced, assess_requests, args.clients, duration, args.rate)
-    used = [b - a for a, b in zip(before, cpu_seconds(pids), strict=True)]
-    print(paced.report())
-    if used and paced.latencies:
-        shares = ", ".join(f"{u / paced.seconds:.0%}" for u in used)
-        per_request = sum(used) / len(paced.latencies) * 1000
-        print(f"{'':26} server CPU {per_request:.2f} ms/request; each worker busy {shares}")
     most = assess.rps >= TARGET_RPS and assess.errors == 0
     at_rate = paced.rps >= 0.98 * args.rate and paced.p99_ms <= TARGET_P99_MS and paced.errors == 0
     print(
