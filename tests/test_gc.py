@@ -105,7 +105,9 @@ def test_the_written_explanations_kept_drop_out_of_the_collectors_sight(
     reasoner = musclekb.Reasoner(kb)
     for request in (REQUEST, {"findings": [{"sign": "sls-knee-valgus", "side": "right"}]}):
         for form in ("linked", "nested"):
-            reasoner.assess(request).to_json(explain=form)
+            result = reasoner.assess(request)
+            result.to_json(explain=form)  # the JSON pieces
+            result.to_dict(explain=form)  # the sentences, kept for to_dict()
     gc.collect()
     phrases = reasoner.phrases
     tables = {

@@ -51,13 +51,8 @@ class JsonExplainer:
         head = orjson.dumps(
             {**dict(explainer.head_items(b)), "arithmetic": b.arithmetic, "rules": ()}
         )[:-2]
-        rules = [
-            explainer.phrases.json_rule(
-                (c.rule, c.cf, *[x for p in c.premises for x in p]), self._new_rule, c
-            )
-            for c in b.contributions
-        ]
-        sentence = orjson.dumps(explainer.sentence(b))
+        rules = [explainer.phrases.json_rule(c.flat, self._new_rule, c) for c in b.contributions]
+        sentence = orjson.dumps(explainer.phrases.write_sentence(b))  # kept here, not twice
         if all(rule[2::3] == (None,) * (len(rule) // 3) for rule in rules):
             return (sentence, self._join(head, rules, None))
         return (sentence, None, head, *[x for rule in rules for x in (len(rule), *rule)])

@@ -65,7 +65,7 @@ class Phrasebook:
         return cast(T, cached(self._json_parts, b.signature, make, b, _JSON_TABLE_SIZE))
 
     def json_rule(self, key: tuple[object, ...], make: Callable[[A], T], c: A) -> T:
-        """The JSON pieces of one rule firing (``key``: the contribution as plain tuples), made
+        """The JSON pieces of one rule firing (``key``: its ``Contribution.flat``), made
         by ``make`` the first time: the same firing recurs in many beliefs."""
         return cast(T, cached(self._json_rules, key, make, c, _JSON_TABLE_SIZE))
 
@@ -126,9 +126,10 @@ class Phrasebook:
     def sentence(self, b: Belief) -> str:
         """The belief in one sentence: what, how certain, from which rules and premises, and the
         arithmetic that combined them."""
-        return cached(self._sentences, b.signature, self._sentence, b, _TABLE_SIZE)
+        return cached(self._sentences, b.signature, self.write_sentence, b, _TABLE_SIZE)
 
-    def _sentence(self, b: Belief) -> str:
+    def write_sentence(self, b: Belief) -> str:
+        """The sentence of ``b``, written afresh (:meth:`sentence` keeps it)."""
         if b.kind == "state":
             state = self.kb.states[b.id]
             head = (

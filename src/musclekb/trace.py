@@ -37,6 +37,15 @@ class Contribution(NamedTuple):
     def premise_cf(self) -> float:
         return min((p.cf for p in self.premises), default=1.0)
 
+    @property
+    def flat(self) -> tuple[object, ...]:
+        """The firing as one flat tuple of strings and numbers: its rule, certainty and number of
+        premises, then each premise's five fields (a cache key; see :attr:`Belief.signature`)."""
+        out: list[object] = [self.rule, self.cf, len(self.premises)]
+        for p in self.premises:
+            out += p
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class Belief:
@@ -73,17 +82,15 @@ class Belief:
     @cached_property
     def signature(self) -> tuple[object, ...]:
         """The belief and its evidence as one flat tuple of strings and numbers: a key for caches
-        that outlive an assessment. Each contribution adds its rule, certainty and number of
-        premises, then each premise's five fields, so two different beliefs never share a key.
+        that outlive an assessment. Each contribution adds its :attr:`Contribution.flat` (which
+        counts its premises), so two different beliefs never share a key.
         (The cyclic garbage collector keeps watching a tuple until every item in it is an atom or
         a tuple it has stopped watching, which takes one pass per level of nesting; named tuples
         it watches for as long as they live. A flat tuple of atoms drops out of its sight at its
         first pass, so large caches do not make collections longer.)"""
         out: list[object] = [self.kind, self.id, self.side]
         for c in self.evidence:
-            out += (c.rule, c.cf, len(c.premises))
-            for p in c.premises:
-                out += p
+            out += c.flat
         return tuple(out)
 
     @cached_property
