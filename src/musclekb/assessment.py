@@ -91,6 +91,11 @@ def _explain_form(explain: str) -> str:
     )
 
 
+def _by_weight(weights: dict[tuple[str, str], float]) -> list[tuple[tuple[str, str], float]]:
+    """What a plan item addresses, heaviest first (ties in the order the plan found them)."""
+    return sorted(weights.items(), key=lambda kv: -kv[1])
+
+
 def _shallow(item: Any) -> dict[str, Any]:
     """A reported item as a dict; its values are already plain data, so nothing is copied
     (``dataclasses.asdict`` deep-copies every explanation tree)."""
@@ -177,18 +182,51 @@ class Assessment:
 
     def top_plan(self, per_phase: int = 3) -> list[PlanItem]:
         """The best ``per_phase`` exercises of each phase (only these are written out)."""
+        return [self._plan_item(c) for c in self._top_candidates(per_phase)]
+
+    def _top_candidates(self, per_phase: int) -> list[Candidate]:
         counts: dict[str, int] = {}
         out = []
         for c in self._plan.chosen:
             counts[c.phase] = counts.get(c.phase, 0) + 1
             if counts[c.phase] <= per_phase:
-                out.append(self._plan_item(c))
+                out.append(c)
         return out
 
     def _plan_item(self, c: Candidate) -> PlanItem:
         found = self._items.get(c.exercise)
         if found is not None:
             return found
+        head = self._plan_head(c)
+        phrases = self.explainer.phrases
+        addresses = {
+            "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
+            "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
+        }  # fmt: skip
+        why = [phrases.addresses(i, s, w) for (i, s), w in _by_weight(c.imbalances)]
+        why += c.reasons
+        item = self._items[c.exercise] = PlanItem(**head, addresses=addresses, why=why)
+        return item
+
+    def _plan_json(self, c: Candidate) -> orjson.Fragment:
+        """A plan item as JSON, the bytes of encoding :meth:`_plan_item`: each row of what it
+        addresses and each ``why`` line is a piece the phrasebook keeps, since the same weight
+        for the same conclusion recurs across the items of a plan and across plans."""
+        head = orjson.dumps(self._plan_head(c))[:-1]
+        phrases = self.explainer.phrases
+        imbalances = b",".join(
+            [phrases.address_json(*k, w) for k, w in sorted(c.imbalances.items())]
+        )
+        states = b",".join([phrases.address_json(*k, w) for k, w in sorted(c.states.items())])
+        why = [phrases.addresses_json(*k, w) for k, w in _by_weight(c.imbalances)]
+        why += [orjson.dumps(reason) for reason in c.reasons]
+        return orjson.Fragment(
+            b'%s,"addresses":{"imbalances":[%s],"states":[%s]},"why":[%s]}'
+            % (head, imbalances, states, b",".join(why))
+        )
+
+    def _plan_head(self, c: Candidate) -> dict[str, Any]:
+        """A plan item's fields up to what it addresses (and ``c`` detailed on the way)."""
         self._plan.detail(c)
         ex = self.kb.exercises[c.exercise]
         weaker = self._plan.weaker_side
@@ -201,28 +239,11 @@ class Assessment:
                 f"train both sides with the same reps and load, set by what the "
                 f"{emphasis} side can do; start with the {emphasis} side"
             )
-        addresses = {
-            "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
-            "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
+        return {
+            "id": ex.id, "iri": ex.iri, "label": ex.label, "phase": c.phase,
+            "phase_label": self.kb.phases[c.phase].label, "score": c.score, "dose": dose,
+            "side_emphasis": emphasis,
         }  # fmt: skip
-        why = [
-            f"addresses {self.kb.imbalances[i].label} ({s}) at {fmt(w)}"
-            for (i, s), w in sorted(c.imbalances.items(), key=lambda kv: -kv[1])
-        ]
-        why += c.reasons
-        item = self._items[c.exercise] = PlanItem(
-            ex.id,
-            ex.iri,
-            ex.label,
-            c.phase,
-            self.kb.phases[c.phase].label,
-            c.score,
-            dose,
-            emphasis,
-            addresses,
-            why,
-        )
-        return item
 
     @cached_property
     def advisories(self) -> list[ReportedAdvisory]:
@@ -364,7 +385,9 @@ class Assessment:
                 out["tree"] = ex.tree(b)
             return out
 
-        return self._document(per_phase, form, state, imbalance, _REF.format)
+        return self._document(
+            per_phase, form, state, imbalance, _REF.format, lambda c: _shallow(self._plan_item(c))
+        )
 
     def to_json(self, per_phase: int = 3, explain: str = "linked") -> bytes:
         """:meth:`to_dict` written as compact UTF-8 JSON, the same bytes as
@@ -389,7 +412,12 @@ class Assessment:
 
         return orjson.dumps(
             self._document(
-                per_phase, form, state, imbalance, lambda i: orjson.dumps(_REF.format(i))
+                per_phase,
+                form,
+                state,
+                imbalance,
+                lambda i: orjson.dumps(_REF.format(i)),
+                self._plan_json,
             )
         )
 
@@ -400,6 +428,7 @@ class Assessment:
         state: Callable[[Belief], Any],
         imbalance: Callable[[Belief, Mapping[tuple[str, str], Any]], Any],
         ref: Callable[[int], Any],
+        plan_item: Callable[[Candidate], Any],
     ) -> dict[str, Any]:
         """The result with each explanation written by ``state`` or ``imbalance`` (given the
         references to the states, made by ``ref`` from a state's index) unless ``form`` is
@@ -421,7 +450,7 @@ class Assessment:
         return {
             "imbalances": imbalances,
             "states": states,
-            "plan": [_shallow(p) for p in self.top_plan(per_phase)],
+            "plan": [plan_item(c) for c in self._top_candidates(per_phase)],
             "advisories": [_shallow(a) for a in self.advisories],
             "not_reported": dict(sorted(self.dropped.items())),
             "threshold": self.derivation.threshold,

@@ -26,7 +26,7 @@ from musclekb.experta_compat import import_experta
 from musclekb.model import Rule as KbRule
 from musclekb.request import AssessmentRequest
 from musclekb.tables import Tables
-from musclekb.trace import Belief, Contribution, Premise, Side
+from musclekb.trace import OPPOSITE, Belief, Contribution, Premise, Side
 
 __all__ = ["OPPOSITE", "Derivation", "ForwardEngine"]
 
@@ -36,7 +36,6 @@ Rule: Any = experta.Rule
 AS: Any = experta.AS
 InitialFact: Any = experta.InitialFact
 
-OPPOSITE: dict[str, Side] = {"left": "right", "right": "left"}
 _cf = attrgetter("cf")
 
 
@@ -97,14 +96,11 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
     def sign_evidence(self, fact: Any) -> None:
         d = self._d()
         sign = fact["sign"]
-        rules = self.tables.sign_rules.get(sign, ())
+        evidence = self.tables.finding_evidence
         for side, cf in fact["sides"]:
-            premise = Premise("finding", sign, side, cf, "seen" if cf > 0 else "not seen")
-            for rule in rules:
-                target = OPPOSITE[side] if rule.side == "opposite" else side
-                d.state_evidence[(rule.then_state or "", target)].append(
-                    Contribution(rule.id, rule.certainty, (premise,), rule.certainty * cf)
-                )
+            # the firings of the sign's rules for this finding, made when the tables were built
+            for key, contribution in evidence.get((sign, side, cf), ()):
+                d.state_evidence[key].append(contribution)
 
     @Rule(AS.fact << Measured(), salience=30)
     def measure_evidence(self, fact: Any) -> None:

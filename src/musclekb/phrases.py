@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
+import orjson
+
 from musclekb.bounded import cached, put
 from musclekb.cf import fmt
 
@@ -53,6 +55,9 @@ class Phrasebook:
         self._tree_parts: dict[object, object] = {}
         self._json_parts: dict[object, object] = {}
         self._json_rules: dict[object, object] = {}
+        self._addresses: dict[object, str] = {}
+        self._address_json: dict[object, bytes] = {}
+        self._addresses_json: dict[object, bytes] = {}
 
     def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
         """The fields of ``b``'s explanation tree, made by ``make`` (explain.py) the first time.
@@ -68,6 +73,36 @@ class Phrasebook:
         """The JSON pieces of one rule firing (``key``: its ``Contribution.flat``), made
         by ``make`` the first time: the same firing recurs in many beliefs."""
         return cast(T, cached(self._json_rules, key, make, c, _JSON_TABLE_SIZE))
+
+    def addresses(self, imbalance: str, side: str, weight: float) -> str:
+        """A plan item's line for an imbalance it addresses, for example: addresses knee valgus
+        (left) at 0.8."""
+        key = (imbalance, side, weight)
+        found = self._addresses.get(key)
+        if found is None:
+            label = self.kb.imbalances[imbalance].label
+            found = put(
+                self._addresses, key, f"addresses {label} ({side}) at {fmt(weight)}", _TABLE_SIZE
+            )
+        return found
+
+    def addresses_json(self, imbalance: str, side: str, weight: float) -> bytes:
+        """:meth:`addresses` as a JSON string."""
+        key = (imbalance, side, weight)
+        found = self._addresses_json.get(key)
+        if found is None:
+            text = orjson.dumps(self.addresses(imbalance, side, weight))
+            found = put(self._addresses_json, key, text, _TABLE_SIZE)
+        return found
+
+    def address_json(self, id: str, side: str, weight: float) -> bytes:
+        """One row of what a plan item addresses (an imbalance or a muscle state) as JSON."""
+        key = (id, side, weight)
+        found = self._address_json.get(key)
+        if found is None:
+            row = orjson.dumps({"id": id, "side": side, "weight": weight})
+            found = put(self._address_json, key, row, _TABLE_SIZE)
+        return found
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""

@@ -12,18 +12,23 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from musclekb.model import Rule
+from musclekb.trace import OPPOSITE, Contribution, Premise, Side
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["PatternLead", "Tables", "compile_tables"]
+__all__ = ["FindingEvidence", "PatternLead", "Tables", "compile_tables"]
 
 # A pattern rule as the pattern stage meets it at one of its premise states: the rule, its states
 # on the same side and on the opposite side, and whether the state is the first (by id) of the
 # same-side premises and of the opposite-side ones.
 PatternLead = tuple[Rule, frozenset[str], frozenset[str], bool, bool]
+# What one finding on one side gives, by the sign rules: each (state, side) it is evidence for,
+# with the rule firing. A finding has one of four forms per sign (left or right, seen or not), so
+# every firing is made once, at build time, and shared by the assessments (they never change).
+FindingEvidence = tuple[tuple[tuple[str, Side], Contribution], ...]
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class Tables:
     # premise state -> the pattern rules it is the first same-side or opposite-side premise of,
     # by rule id: the pattern stage checks a rule only at its first premise it visits
     pattern_leads: Mapping[str, tuple[PatternLead, ...]]
+    # (sign, side, +1.0 seen or -1.0 not seen) -> the evidence that finding gives
+    finding_evidence: Mapping[tuple[str, Side, float], FindingEvidence]
 
 
 def _freeze(index: dict[str, list[Rule]]) -> Mapping[str, tuple[Rule, ...]]:
@@ -57,6 +64,28 @@ def _leads(by_premise: dict[str, list[Rule]]) -> Mapping[str, tuple[PatternLead,
                 leads.append((rule, same, other, first_same, first_other))
         if leads:
             out[state] = tuple(leads)
+    return MappingProxyType(out)
+
+
+def _finding_evidence(
+    sign_rules: Mapping[str, tuple[Rule, ...]],
+) -> Mapping[tuple[str, Side, float], FindingEvidence]:
+    out: dict[tuple[str, Side, float], FindingEvidence] = {}
+    side: Side
+    for sign, rules in sign_rules.items():
+        for side in ("left", "right"):
+            for cf in (1.0, -1.0):
+                premise = Premise("finding", sign, side, cf, "seen" if cf > 0 else "not seen")
+                out[(sign, side, cf)] = tuple(
+                    (
+                        (
+                            rule.then_state or "",
+                            OPPOSITE[side] if rule.side == "opposite" else side,
+                        ),
+                        Contribution(rule.id, rule.certainty, (premise,), rule.certainty * cf),
+                    )
+                    for rule in rules
+                )
     return MappingProxyType(out)
 
 
@@ -83,9 +112,10 @@ def compile_tables(kb: KnowledgeBase) -> Tables:
             cause[rule.then_imbalance].append(rule)
         elif rule.rule_type == "remedy" and rule.if_imbalance:
             remedy[rule.if_imbalance].append(rule)
+    sign_rules = _freeze(sign)
     return Tables(
-        _freeze(sign), _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
+        sign_rules, _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
         _freeze(cause), _freeze(remedy), _freeze(by_state),
         MappingProxyType({i.id: i.components for i in kb.imbalances.values()}),
-        _leads(by_premise),
+        _leads(by_premise), _finding_evidence(sign_rules),
     )  # fmt: skip

@@ -8,9 +8,10 @@ from typing import Literal, NamedTuple
 
 from musclekb.cf import combine_all
 
-__all__ = ["Belief", "BeliefKey", "Contribution", "Premise", "Side"]
+__all__ = ["OPPOSITE", "Belief", "BeliefKey", "Contribution", "Premise", "Side"]
 
 Side = Literal["left", "right"]
+OPPOSITE: dict[str, Side] = {"left": "right", "right": "left"}
 BeliefKey = tuple[str, str, str]  # (kind, id, side): kind is "state" or "imbalance"
 
 

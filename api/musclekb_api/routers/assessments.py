@@ -143,7 +143,6 @@ Explain = Annotated[
 async def assess(
     body: AssessmentBody,
     engine: Engine,
-    kb: KB,
     settings: SettingsDep,
     explain: Explain = "linked",
 ) -> Response:
