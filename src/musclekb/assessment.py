@@ -178,6 +178,7 @@ class Assessment:
     @cached_property
     def plan(self) -> list[PlanItem]:
         """Every exercise that scored, by phase then score."""
+        self._plan.detail(*self._plan.chosen)
         return [self._plan_item(c) for c in self._plan.chosen]
 
     def top_plan(self, per_phase: int = 3) -> list[PlanItem]:
@@ -191,6 +192,7 @@ class Assessment:
             counts[c.phase] = counts.get(c.phase, 0) + 1
             if counts[c.phase] <= per_phase:
                 out.append(c)
+        self._plan.detail(*out)
         return out
 
     def _plan_item(self, c: Candidate) -> PlanItem:

@@ -119,24 +119,27 @@ class PlanResult:
         """(imbalance, side, certainty, exercise -> match) for each reported imbalance."""
         return [(imb.id, imb.side, imb.cf, match) for imb, match in self.matches if match]
 
-    def detail(self, c: Candidate) -> Candidate:
-        """Fill in which believed states and reported imbalances ``c`` addresses, and how much."""
-        if c._addresses is None:
-            ex = c.exercise
-            states = {
-                (state, side): round(cf * fit, 4)
-                for state, side, cf, fits in self._fitting
-                if (fit := fits.get(ex)) is not None
-            }
-            imbalances = {
-                (imbalance, side): round(cf * value, 4)
-                for imbalance, side, cf, match in self._matching
-                if (value := match.get(ex)) is not None
-            }
-            sides = {side for _, side in states}
-            sides.update(side for _, side in imbalances)
-            c._addresses = (imbalances, states, sides)
-        return c
+    def detail(self, *cands: Candidate) -> None:
+        """Fill in which believed states and reported imbalances each of ``cands`` addresses,
+        and how much (a candidate already detailed is left as it is). One pass over the states
+        and imbalances serves every candidate: each meets only the exercises it fits among
+        them, found by a set intersection."""
+        todo = {c.exercise: c for c in cands if c._addresses is None}
+        if not todo:
+            return
+        wanted = todo.keys()
+        states: dict[str, dict[tuple[str, str], float]] = {ex: {} for ex in todo}
+        imbalances: dict[str, dict[tuple[str, str], float]] = {ex: {} for ex in todo}
+        for state, side, cf, fits in self._fitting:
+            for ex in wanted & fits.keys():
+                states[ex][(state, side)] = round(cf * fits[ex], 4)
+        for imbalance, side, cf, match in self._matching:
+            for ex in wanted & match.keys():
+                imbalances[ex][(imbalance, side)] = round(cf * match[ex], 4)
+        for ex, c in todo.items():
+            sides = {side for _, side in states[ex]}
+            sides.update(side for _, side in imbalances[ex])
+            c._addresses = (imbalances[ex], states[ex], sides)
 
 
 def _context_factor(

@@ -1,0 +1,82 @@
+"""What a plan item says it addresses, checked against the scoring rule of docs/reasoning.md.
+
+For every exercise in the plan: each muscle state it lists is believed, and its weight is the
+state's certainty times the exercise's fit (from the exercise index); every believed state the
+exercise fits is listed; each imbalance it lists is reported, with a weight no larger than the
+imbalance's certainty; and the exercise's score is the sum of the imbalance weights plus half the
+sum of the state weights, times its context factor (up to the rounding of each weight). A weight
+given to the wrong exercise, or left out, breaks the last equation.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import musclekb
+from musclekb.plan import STATE_WEIGHT
+
+CASE_DIR = Path(__file__).resolve().parent / "cases" / "assessments"
+CASES = {
+    path.stem: case["request"]
+    for path in sorted(CASE_DIR.glob("*.yaml"))
+    if "error" not in (case := yaml.safe_load(path.read_text(encoding="utf-8"))).get("expect", {})
+}
+
+
+def _random_requests(kb: musclekb.KnowledgeBase, n: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    signs = sorted(kb.signs)
+    out = []
+    for _ in range(n):
+        findings = []
+        for sign in rng.sample(signs, rng.randint(1, 12)):
+            side = rng.choice(["left", "right", "bilateral"]) if kb.signs[sign].lateral else None
+            findings.append({"sign": sign, "side": side, "present": rng.random() > 0.1})
+        out.append({"findings": findings})
+    return out
+
+
+@pytest.fixture(scope="module")
+def reasoner(kb: musclekb.KnowledgeBase) -> musclekb.Reasoner:
+    return musclekb.Reasoner(kb)
+
+
+def _check(reasoner: musclekb.Reasoner, request: dict[str, Any]) -> int:
+    """Check every plan item of the assessment of ``request``; the number of items checked."""
+    a = reasoner.assess(request)
+    d = a.derivation
+    believed = {k: b.cf for k, b in d.states.items() if b.cf > d.threshold}
+    reported = {(b.id, b.side): b.cf for b, _ in a._reported}
+    fit = reasoner.exercises.fit
+    factors = {c.exercise: c.factor for c in a._plan.chosen}
+    for item in a.plan:
+        states = {(r["id"], r["side"]): r["weight"] for r in item.addresses["states"]}
+        imbalances = {(r["id"], r["side"]): r["weight"] for r in item.addresses["imbalances"]}
+        expected_states = {
+            key: round(cf * fit[key[0]][item.id], 4)
+            for key, cf in believed.items()
+            if item.id in fit.get(key[0], {})
+        }
+        assert states == expected_states, item.id
+        for key, weight in imbalances.items():
+            assert key in reported, (item.id, key)
+            assert 0 < weight <= reported[key] + 5e-5, (item.id, key)  # rounded to 4 places
+        raw = sum(imbalances.values()) + STATE_WEIGHT * sum(states.values())
+        slack = 1e-4 * (len(imbalances) + len(states) + 1)
+        assert item.score == pytest.approx(raw * factors[item.id], abs=slack), item.id
+    return len(a.plan)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_case_plan_items_add_up(reasoner: musclekb.Reasoner, case: str) -> None:
+    _check(reasoner, CASES[case])
+
+
+def test_random_plan_items_add_up(kb: musclekb.KnowledgeBase, reasoner: musclekb.Reasoner) -> None:
+    checked = sum(_check(reasoner, request) for request in _random_requests(kb, 150, seed=11))
+    assert checked > 1000  # the requests do reach well-filled plans
