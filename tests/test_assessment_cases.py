@@ -14,6 +14,9 @@ come out of it. Keys under ``expect``:
 - ``advisories`` / ``advisories_absent`` / ``first_advisory``: advisory codes.
 - ``baseline``: ``{request, higher, lower}``; the listed ``{id, side}`` certainties must be higher
   (or lower) than in the baseline request.
+- ``certainty_between``: ``{id, side, at_least, at_most}`` items (one bound or both); the reported
+  certainty of that imbalance on that side (0 when it is not reported) must lie within the bounds,
+  for a source that says how strongly a finding points to it (a test of weak validity: low).
 - ``error``: a fragment of the AssessmentInputError message (then nothing else is expected).
 
 A case may also carry ``disputed``: expectations the sources support but the engine does not meet
@@ -49,6 +52,7 @@ EXPECT_KEYS = {
     "advisories_absent",
     "first_advisory",
     "baseline",
+    "certainty_between",
     "error",
 }
 
@@ -156,6 +160,17 @@ def _checks(
             now, before = _certainty(a, item), _certainty(base, item)
             assert now < before, f"{item}: {now:.2f} not below baseline {before:.2f}"
 
+    def certainty_between(a: Any) -> None:
+        for spec in expect["certainty_between"]:
+            bounds = {k: spec[k] for k in ("at_least", "at_most") if k in spec}
+            assert bounds, f"{spec}: give at_least, at_most or both"
+            now = _certainty(a, spec)
+            low, high = bounds.get("at_least", -1.0), bounds.get("at_most", 1.0)
+            assert low <= now <= high, (
+                f"{spec['id']}/{spec.get('side')}: {now:.2f} not within [{low:g}, {high:g}]: "
+                f"{_describe(a)}"
+            )
+
     available = {
         "top_imbalances": top_imbalances,
         "imbalances_absent": imbalances_absent,
@@ -168,6 +183,7 @@ def _checks(
         "advisories_absent": advisories_absent,
         "first_advisory": first_advisory,
         "baseline": baseline,
+        "certainty_between": certainty_between,
     }
     return [(name, check) for name, check in available.items() if name in expect]
 
