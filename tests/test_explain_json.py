@@ -4,39 +4,15 @@ explanation form, whatever the reasoner has assessed before and however full its
 
 from __future__ import annotations
 
-import random
-from pathlib import Path
-from typing import Any
-
 import orjson
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import musclekb
 from musclekb import phrases
 from musclekb.assessment import EXPLAIN_FORMS
-
-CASE_DIR = Path(__file__).resolve().parent / "cases" / "assessments"
-CASES = {
-    path.stem: case["request"]
-    for path in sorted(CASE_DIR.glob("*.yaml"))
-    if "error" not in (case := yaml.safe_load(path.read_text(encoding="utf-8"))).get("expect", {})
-}
-
-
-def _random_requests(kb: musclekb.KnowledgeBase, n: int, seed: int) -> list[dict[str, Any]]:
-    rng = random.Random(seed)
-    signs = sorted(kb.signs)
-    out = []
-    for _ in range(n):
-        findings = []
-        for sign in rng.sample(signs, rng.randint(1, 12)):
-            side = rng.choice(["left", "right", "bilateral"]) if kb.signs[sign].lateral else None
-            findings.append({"sign": sign, "side": side, "present": rng.random() > 0.1})
-        out.append({"findings": findings})
-    return out
+from tests.case_requests import CASES, random_requests
 
 
 def _same(result: musclekb.Assessment, form: str) -> None:
@@ -58,7 +34,7 @@ def test_case_writes_the_same_bytes(shared: musclekb.Reasoner, case: str, form: 
 def test_random_requests_write_the_same_bytes_fresh_and_kept(kb: musclekb.KnowledgeBase) -> None:
     """A reasoner that has written many explanations and one that has written none agree."""
     kept = musclekb.Reasoner(kb)
-    requests = _random_requests(kb, 60, seed=7)
+    requests = random_requests(kb, 60, seed=7)
     for request in requests:
         kept.assess(request).to_json()
     for request in requests[::3]:
@@ -72,7 +48,7 @@ def test_small_tables_drop_pieces_without_changing_output(
 ) -> None:
     monkeypatch.setattr(phrases, "_JSON_TABLE_SIZE", 16)
     reasoner = musclekb.Reasoner(kb)
-    for request in _random_requests(kb, 30, seed=11):
+    for request in random_requests(kb, 30, seed=11):
         result = reasoner.assess(request)
         for form in ("linked", "nested"):
             _same(result, form)

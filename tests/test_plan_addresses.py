@@ -10,35 +10,13 @@ given to the wrong exercise, or left out, breaks the last equation.
 
 from __future__ import annotations
 
-import random
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import musclekb
 from musclekb.plan import STATE_WEIGHT
-
-CASE_DIR = Path(__file__).resolve().parent / "cases" / "assessments"
-CASES = {
-    path.stem: case["request"]
-    for path in sorted(CASE_DIR.glob("*.yaml"))
-    if "error" not in (case := yaml.safe_load(path.read_text(encoding="utf-8"))).get("expect", {})
-}
-
-
-def _random_requests(kb: musclekb.KnowledgeBase, n: int, seed: int) -> list[dict[str, Any]]:
-    rng = random.Random(seed)
-    signs = sorted(kb.signs)
-    out = []
-    for _ in range(n):
-        findings = []
-        for sign in rng.sample(signs, rng.randint(1, 12)):
-            side = rng.choice(["left", "right", "bilateral"]) if kb.signs[sign].lateral else None
-            findings.append({"sign": sign, "side": side, "present": rng.random() > 0.1})
-        out.append({"findings": findings})
-    return out
+from tests.case_requests import CASES, random_requests
 
 
 @pytest.fixture(scope="module")
@@ -78,5 +56,5 @@ def test_case_plan_items_add_up(reasoner: musclekb.Reasoner, case: str) -> None:
 
 
 def test_random_plan_items_add_up(kb: musclekb.KnowledgeBase, reasoner: musclekb.Reasoner) -> None:
-    checked = sum(_check(reasoner, request) for request in _random_requests(kb, 150, seed=11))
+    checked = sum(_check(reasoner, request) for request in random_requests(kb, 150, seed=11))
     assert checked > 1000  # the requests do reach well-filled plans
