@@ -205,7 +205,7 @@ class Assessment:
             "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
             "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
         }  # fmt: skip
-        why = [phrases.addresses(i, s, w) for (i, s), w in _by_weight(c.imbalances)]
+        why = [phrases.addresses((i, s, w)) for (i, s), w in _by_weight(c.imbalances)]
         why += c.reasons
         item = self._items[c.exercise] = PlanItem(**head, addresses=addresses, why=why)
         return item
@@ -217,10 +217,10 @@ class Assessment:
         head = orjson.dumps(self._plan_head(c))[:-1]
         phrases = self.explainer.phrases
         imbalances = b",".join(
-            [phrases.address_json(*k, w) for k, w in sorted(c.imbalances.items())]
+            [phrases.address_json((*k, w)) for k, w in sorted(c.imbalances.items())]
         )
-        states = b",".join([phrases.address_json(*k, w) for k, w in sorted(c.states.items())])
-        why = [phrases.addresses_json(*k, w) for k, w in _by_weight(c.imbalances)]
+        states = b",".join([phrases.address_json((*k, w)) for k, w in sorted(c.states.items())])
+        why = [phrases.addresses_json((*k, w)) for k, w in _by_weight(c.imbalances)]
         why += [orjson.dumps(reason) for reason in c.reasons]
         return orjson.Fragment(
             b'%s,"addresses":{"imbalances":[%s],"states":[%s]},"why":[%s]}'

@@ -42,6 +42,10 @@ def hedge(cf: float) -> str:
     return "probably not"
 
 
+def _address_object(row: tuple[str, str, float]) -> bytes:
+    return orjson.dumps({"id": row[0], "side": row[1], "weight": row[2]})
+
+
 class Phrasebook:
     """Phrases for states, premises and rule references, and the sentence of each belief."""
 
@@ -74,35 +78,26 @@ class Phrasebook:
         by ``make`` the first time: the same firing recurs in many beliefs."""
         return cast(T, cached(self._json_rules, key, make, c, _JSON_TABLE_SIZE))
 
-    def addresses(self, imbalance: str, side: str, weight: float) -> str:
-        """A plan item's line for an imbalance it addresses, for example: addresses knee valgus
-        (left) at 0.8."""
-        key = (imbalance, side, weight)
-        found = self._addresses.get(key)
-        if found is None:
-            label = self.kb.imbalances[imbalance].label
-            found = put(
-                self._addresses, key, f"addresses {label} ({side}) at {fmt(weight)}", _TABLE_SIZE
-            )
-        return found
+    def addresses(self, row: tuple[str, str, float]) -> str:
+        """A plan item's line for an imbalance it addresses (``row``: imbalance, side, weight),
+        for example: addresses knee valgus (left) at 0.8."""
+        return cached(self._addresses, row, self._write_addresses, row, _TABLE_SIZE)
 
-    def addresses_json(self, imbalance: str, side: str, weight: float) -> bytes:
-        """:meth:`addresses` as a JSON string."""
-        key = (imbalance, side, weight)
-        found = self._addresses_json.get(key)
-        if found is None:
-            text = orjson.dumps(self.addresses(imbalance, side, weight))
-            found = put(self._addresses_json, key, text, _TABLE_SIZE)
-        return found
+    def addresses_json(self, row: tuple[str, str, float]) -> bytes:
+        """:meth:`addresses` as a JSON string (kept as such only)."""
+        return cached(self._addresses_json, row, self._write_addresses_json, row, _TABLE_SIZE)
 
-    def address_json(self, id: str, side: str, weight: float) -> bytes:
-        """One row of what a plan item addresses (an imbalance or a muscle state) as JSON."""
-        key = (id, side, weight)
-        found = self._address_json.get(key)
-        if found is None:
-            row = orjson.dumps({"id": id, "side": side, "weight": weight})
-            found = put(self._address_json, key, row, _TABLE_SIZE)
-        return found
+    def address_json(self, row: tuple[str, str, float]) -> bytes:
+        """One row of what a plan item addresses, an imbalance or a muscle state (``row``: its
+        id, side and weight), as a JSON object."""
+        return cached(self._address_json, row, _address_object, row, _TABLE_SIZE)
+
+    def _write_addresses(self, row: tuple[str, str, float]) -> str:
+        imbalance, side, weight = row
+        return f"addresses {self.kb.imbalances[imbalance].label} ({side}) at {fmt(weight)}"
+
+    def _write_addresses_json(self, row: tuple[str, str, float]) -> bytes:
+        return orjson.dumps(self._write_addresses(row))
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""

@@ -33,13 +33,10 @@ FindingEvidence = tuple[tuple[tuple[str, Side], Contribution], ...]
 
 @dataclass(frozen=True)
 class Tables:
-    sign_rules: Mapping[str, tuple[Rule, ...]]
     measure_rules: Mapping[str, tuple[Rule, ...]]
-    pattern_rules_by_premise: Mapping[str, tuple[Rule, ...]]
     pattern_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
     cause_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
     remedy_rules_by_imbalance: Mapping[str, tuple[Rule, ...]]
-    state_rules_by_state: Mapping[str, tuple[Rule, ...]]
     components: Mapping[str, tuple[str, ...]]
     # premise state -> the pattern rules it is the first same-side or opposite-side premise of,
     # by rule id: the pattern stage checks a rule only at its first premise it visits
@@ -96,14 +93,11 @@ def compile_tables(kb: KnowledgeBase) -> Tables:
     by_imbalance: dict[str, list[Rule]] = defaultdict(list)
     cause: dict[str, list[Rule]] = defaultdict(list)
     remedy: dict[str, list[Rule]] = defaultdict(list)
-    by_state: dict[str, list[Rule]] = defaultdict(list)
     for rule in kb.rules.values():
         if rule.rule_type == "sign" and rule.if_sign and rule.then_state:
             sign[rule.if_sign].append(rule)
-            by_state[rule.then_state].append(rule)
         elif rule.rule_type == "measure" and rule.if_measure and rule.then_state:
             measure[rule.if_measure].append(rule)
-            by_state[rule.then_state].append(rule)
         elif rule.rule_type == "pattern" and rule.then_imbalance:
             for premise in set(rule.if_states) | set(rule.if_opposite_states):
                 by_premise[premise].append(rule)
@@ -112,10 +106,8 @@ def compile_tables(kb: KnowledgeBase) -> Tables:
             cause[rule.then_imbalance].append(rule)
         elif rule.rule_type == "remedy" and rule.if_imbalance:
             remedy[rule.if_imbalance].append(rule)
-    sign_rules = _freeze(sign)
     return Tables(
-        sign_rules, _freeze(measure), _freeze(by_premise), _freeze(by_imbalance),
-        _freeze(cause), _freeze(remedy), _freeze(by_state),
+        _freeze(measure), _freeze(by_imbalance), _freeze(cause), _freeze(remedy),
         MappingProxyType({i.id: i.components for i in kb.imbalances.values()}),
-        _leads(by_premise), _finding_evidence(sign_rules),
+        _leads(by_premise), _finding_evidence(_freeze(sign)),
     )  # fmt: skip
