@@ -258,13 +258,13 @@ def worker_loops(pids: list[int]) -> str:
     return "; ".join(out) or "no worker processes found"
 
 
-def cpu_seconds(pids: list[int]) -> list[float]:
-    """User plus system CPU time of each process so far."""
+def cpu_seconds(pids: list[int]) -> list[tuple[float, float]]:
+    """User and system CPU time of each process so far."""
     tick = os.sysconf("SC_CLK_TCK")
     out = []
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        out.append((int(fields[11]) + int(fields[12])) / tick)
+        out.append((int(fields[11]) / tick, int(fields[12]) / tick))
     return out
 
 
@@ -323,12 +323,18 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
         await run_phase(port, warmup, data, min(args.warmup_clients, args.clients), 1.0)
         before = cpu_seconds(pids)
         await run(phase, data)
-        used = [b - a for a, b in zip(before, cpu_seconds(pids), strict=True)]
+        after = cpu_seconds(pids)
+        user = [b[0] - a[0] for a, b in zip(before, after, strict=True)]
+        system = [b[1] - a[1] for a, b in zip(before, after, strict=True)]
         print(phase.report())
-        if used and phase.latencies:
-            shares = ", ".join(f"{u / phase.seconds:.0%}" for u in used)
-            per_request = sum(used) / len(phase.latencies) * 1000
-            print(f"{'':26} server CPU {per_request:.2f} ms/request; each worker busy {shares}")
+        if user and phase.latencies:
+            shares = ", ".join(f"{(u + s) / phase.seconds:.0%}" for u, s in zip(user, system))
+            n = len(phase.latencies) / 1000
+            print(
+                f"{'':26} server CPU {(sum(user) + sum(system)) / n:.2f} ms/request "
+                f"(user {sum(user) / n:.2f}, system {sum(system) / n:.2f}); "
+                f"each worker busy {shares}"
+            )
     most = assess.rps >= TARGET_RPS and assess.errors == 0
     at_rate = paced.rps >= 0.98 * args.rate and paced.p99_ms <= TARGET_P99_MS and paced.errors == 0
     print(

@@ -1,8 +1,8 @@
 """The forward-chaining engine: a few generic experta rules driven by lookup tables.
 
 Stages, ordered by salience: findings and measurements -> evidence for muscle states (per side),
-one firing per finding (an ``Observed`` fact with the sides it was seen on) or measurement (a
-``Measured`` fact with both sides); combine the evidence of each state; believed states ->
+one firing for all the findings (an ``Observed`` fact: each sign with the sides it was seen on)
+and one for all the measurements (a ``Measured`` fact: each measure with both sides); combine the evidence of each state; believed states ->
 evidence for imbalance patterns through the pattern rules (one firing that reads only the rules
 led by a believed state); combine that evidence, with the causes from the person's history.
 The three later stages match experta's initial fact, which ``reset()`` declares, so salience
@@ -40,14 +40,13 @@ _cf = attrgetter("cf")
 
 
 class Observed(Fact):  # type: ignore[misc]
-    """A finding: ``sign``, and ``sides``, one (side, cf) per side it was given for, cf 1 when
-    present and -1 when absent. One fact per sign, so a bilateral finding passes through the
-    network once."""
+    """The findings: ``findings``, one (sign, sides) per sign in id order, where ``sides`` holds
+    one (side, cf) per side the sign was given for, cf 1 when present and -1 when absent."""
 
 
 class Measured(Fact):  # type: ignore[misc]
-    """A measurement: ``measure``, and ``sides``, one (side, value, limb symmetry index, whether
-    the side is the weaker one) per side."""
+    """The measurements: ``measurements``, one (measure, sides) per measure, where ``sides`` holds
+    one (side, value, limb symmetry index, whether the side is the weaker one) per side."""
 
 
 @dataclass
@@ -92,22 +91,34 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
     # The stage-1 rules bind the whole fact rather than each field: every field binding is a node
     # of experta's network that each fact passes through, and these rules test no field anyway.
 
+    # All findings are one fact, and all measurements another: what a finding gives was worked
+    # out when the tables were built, so the network has nothing to match field by field, and
+    # every fact declared costs a pass through it. The rule reads the findings newest first (the
+    # last sign first, each sign's right side before its left), the order in which one fact per
+    # finding would have fired.
+
     @Rule(AS.fact << Observed(), salience=30)
     def sign_evidence(self, fact: Any) -> None:
         d = self._d()
-        sign = fact["sign"]
         evidence = self.tables.finding_evidence
-        for side, cf in fact["sides"]:
-            # the firings of the sign's rules for this finding, made when the tables were built
-            for key, contribution in evidence.get((sign, side, cf), ()):
-                d.state_evidence[key].append(contribution)
+        state_evidence = d.state_evidence
+        for sign, sides in reversed(fact["findings"]):
+            for side, cf in sides:
+                # the firings of the sign's rules for this finding, made with the tables
+                for key, contribution in evidence.get((sign, side, cf), ()):
+                    state_evidence[key].append(contribution)
 
     @Rule(AS.fact << Measured(), salience=30)
     def measure_evidence(self, fact: Any) -> None:
         d = self._d()
-        measure = fact["measure"]
+        for measure, sides in reversed(fact["measurements"]):
+            self._measure(d, measure, sides)
+
+    def _measure(
+        self, d: Derivation, measure: str, sides: tuple[tuple[Side, float, float, bool], ...]
+    ) -> None:
         rules = self.tables.measure_rules.get(measure, ())
-        for side, value, lsi, weaker in fact["sides"]:
+        for side, value, lsi, weaker in sides:
             for rule in rules:
                 if rule.lsi_below is not None:
                     holds, detail = (
@@ -222,22 +233,24 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
                 seen = observed.setdefault(f.sign, {})
                 for side in sides:  # a sign counts once per side, however often it is given
                     seen.setdefault(side, 1.0 if f.present else -1.0)
-            # Facts fire newest first; each lists its sides newest first too (right, then left),
-            # so a state's evidence is in the order one fact per side would have given it.
-            facts = [
-                Observed(sign=sign, sides=tuple(sorted(observed[sign].items(), reverse=True)))
+            # each sign lists its sides newest first (right, then left), as one fact per side
+            # would have given a state's evidence
+            findings = tuple(
+                (sign, tuple(sorted(observed[sign].items(), reverse=True)))
                 for sign in sorted(observed)
-            ]
+            )
             by_measure: dict[str, list[tuple[Side, float, float, bool]]] = {}
             for row in measured:
                 by_measure.setdefault(row["measure"], []).append(
                     (row["side"], row["value"], row["lsi"], row["weaker"])
                 )
-            facts += [
-                Measured(measure=measure, sides=tuple(reversed(sides)))
-                for measure, sides in by_measure.items()
-            ]
-            self.declare(*facts)  # one pass through the network
+            facts = [Observed(findings=findings)] if findings else []
+            if by_measure:
+                measurements = tuple(
+                    (measure, tuple(reversed(sides))) for measure, sides in by_measure.items()
+                )
+                facts.append(Measured(measurements=measurements))
+            self.declare(*facts)  # the measurements are newer, so they fire first
             self.run()
         finally:
             self.run_state = None
