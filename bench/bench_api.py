@@ -328,7 +328,9 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
         system = [b[1] - a[1] for a, b in zip(before, after, strict=True)]
         print(phase.report())
         if user and phase.latencies:
-            shares = ", ".join(f"{(u + s) / phase.seconds:.0%}" for u, s in zip(user, system))
+            shares = ", ".join(
+                f"{(u + s) / phase.seconds:.0%}" for u, s in zip(user, system, strict=True)
+            )
             n = len(phase.latencies) / 1000
             print(
                 f"{'':26} server CPU {(sum(user) + sum(system)) / n:.2f} ms/request "
