@@ -5,7 +5,9 @@ state's certainty times the exercise's fit (from the exercise index); every beli
 exercise fits is listed; each imbalance it lists is reported, with a weight no larger than the
 imbalance's certainty; and the exercise's score is the sum of the imbalance weights plus half the
 sum of the state weights, times its context factor (up to the rounding of each weight). A weight
-given to the wrong exercise, or left out, breaks the last equation.
+given to the wrong exercise, or left out, breaks the last equation. The rows are listed in id order
+(then left before right), and the ``why`` lines name the imbalances heaviest first, ties in id
+order.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ def _check(reasoner: musclekb.Reasoner, request: dict[str, Any]) -> int:
             if item.id in fit.get(key[0], {})
         }
         assert states == expected_states, item.id
+        for rows in item.addresses.values():
+            keys = [(r["id"], r["side"]) for r in rows]
+            assert keys == sorted(keys), item.id
+        by_weight = sorted(imbalances.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert item.why[: len(by_weight)] == [
+            reasoner.phrases.addresses((i, s, w)) for (i, s), w in by_weight
+        ], item.id
         for key, weight in imbalances.items():
             assert key in reported, (item.id, key)
             assert 0 < weight <= reported[key] + 5e-5, (item.id, key)  # rounded to 4 places

@@ -92,8 +92,12 @@ def _explain_form(explain: str) -> str:
 
 
 def _by_weight(weights: dict[tuple[str, str], float]) -> list[tuple[tuple[str, str], float]]:
-    """What a plan item addresses, heaviest first (ties in the order the plan found them)."""
+    """What a plan item addresses, heaviest first (ties in id order, as the plan lists them)."""
     return sorted(weights.items(), key=lambda kv: -kv[1])
+
+
+def _rows(weights: dict[tuple[str, str], float]) -> list[dict[str, Any]]:
+    return [{"id": i, "side": s, "weight": w} for (i, s), w in weights.items()]
 
 
 def _shallow(item: Any) -> dict[str, Any]:
@@ -197,35 +201,21 @@ class Assessment:
 
     def _plan_item(self, c: Candidate) -> PlanItem:
         found = self._items.get(c.exercise)
-        if found is not None:
-            return found
-        head = self._plan_head(c)
+        if found is None:
+            found = self._items[c.exercise] = PlanItem(**self._plan_fields(c))
+        return found
+
+    def _plan_fields(self, c: Candidate) -> dict[str, Any]:
+        """A plan item's fields as plain data (what the service writes out; :class:`PlanItem`
+        holds the same). Its ``why`` lines come from the phrasebook: the same weight for the
+        same conclusion recurs across the items of a plan and across plans."""
+        fields = self._plan_head(c)
+        fields["addresses"] = {"imbalances": _rows(c.imbalances), "states": _rows(c.states)}
         phrases = self.explainer.phrases
-        addresses = {
-            "imbalances": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.imbalances.items())],
-            "states": [{"id": i, "side": s, "weight": w} for (i, s), w in sorted(c.states.items())],
-        }  # fmt: skip
         why = [phrases.addresses((i, s, w)) for (i, s), w in _by_weight(c.imbalances)]
         why += c.reasons
-        item = self._items[c.exercise] = PlanItem(**head, addresses=addresses, why=why)
-        return item
-
-    def _plan_json(self, c: Candidate) -> orjson.Fragment:
-        """A plan item as JSON, the bytes of encoding :meth:`_plan_item`: each row of what it
-        addresses and each ``why`` line is a piece the phrasebook keeps, since the same weight
-        for the same conclusion recurs across the items of a plan and across plans."""
-        head = orjson.dumps(self._plan_head(c))[:-1]
-        phrases = self.explainer.phrases
-        imbalances = b",".join(
-            [phrases.address_json((*k, w)) for k, w in sorted(c.imbalances.items())]
-        )
-        states = b",".join([phrases.address_json((*k, w)) for k, w in sorted(c.states.items())])
-        why = [phrases.addresses_json((*k, w)) for k, w in _by_weight(c.imbalances)]
-        why += [orjson.dumps(reason) for reason in c.reasons]
-        return orjson.Fragment(
-            b'%s,"addresses":{"imbalances":[%s],"states":[%s]},"why":[%s]}'
-            % (head, imbalances, states, b",".join(why))
-        )
+        fields["why"] = why
+        return fields
 
     def _plan_head(self, c: Candidate) -> dict[str, Any]:
         """A plan item's fields up to what it addresses (and ``c`` detailed on the way)."""
@@ -419,7 +409,7 @@ class Assessment:
                 state,
                 imbalance,
                 lambda i: orjson.dumps(_REF.format(i)),
-                self._plan_json,
+                self._plan_fields,
             )
         )
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
-import orjson
-
 from musclekb.bounded import cached, put
 from musclekb.cf import fmt
 
@@ -42,10 +40,6 @@ def hedge(cf: float) -> str:
     return "probably not"
 
 
-def _address_object(row: tuple[str, str, float]) -> bytes:
-    return orjson.dumps({"id": row[0], "side": row[1], "weight": row[2]})
-
-
 class Phrasebook:
     """Phrases for states, premises and rule references, and the sentence of each belief."""
 
@@ -60,8 +54,6 @@ class Phrasebook:
         self._json_parts: dict[object, object] = {}
         self._json_rules: dict[object, object] = {}
         self._addresses: dict[object, str] = {}
-        self._address_json: dict[object, bytes] = {}
-        self._addresses_json: dict[object, bytes] = {}
 
     def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
         """The fields of ``b``'s explanation tree, made by ``make`` (explain.py) the first time.
@@ -83,21 +75,9 @@ class Phrasebook:
         for example: addresses knee valgus (left) at 0.8."""
         return cached(self._addresses, row, self._write_addresses, row, _TABLE_SIZE)
 
-    def addresses_json(self, row: tuple[str, str, float]) -> bytes:
-        """:meth:`addresses` as a JSON string (kept as such only)."""
-        return cached(self._addresses_json, row, self._write_addresses_json, row, _TABLE_SIZE)
-
-    def address_json(self, row: tuple[str, str, float]) -> bytes:
-        """One row of what a plan item addresses, an imbalance or a muscle state (``row``: its
-        id, side and weight), as a JSON object."""
-        return cached(self._address_json, row, _address_object, row, _TABLE_SIZE)
-
     def _write_addresses(self, row: tuple[str, str, float]) -> str:
         imbalance, side, weight = row
         return f"addresses {self.kb.imbalances[imbalance].label} ({side}) at {fmt(weight)}"
-
-    def _write_addresses_json(self, row: tuple[str, str, float]) -> bytes:
-        return orjson.dumps(self._write_addresses(row))
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""

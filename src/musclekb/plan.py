@@ -86,12 +86,12 @@ class Candidate:
 
     @property
     def imbalances(self) -> dict[tuple[str, str], float]:
-        """(imbalance, side) -> the weight of this exercise for it."""
+        """(imbalance, side) -> the weight of this exercise for it, in id order."""
         return {} if self._addresses is None else self._addresses[0]
 
     @property
     def states(self) -> dict[tuple[str, str], float]:
-        """(muscle state, side) -> the weight of this exercise for it."""
+        """(muscle state, side) -> the weight of this exercise for it, in id order."""
         return {} if self._addresses is None else self._addresses[1]
 
     @property
@@ -110,20 +110,28 @@ class PlanResult:
 
     @cached_property
     def _fitting(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
-        """(state, side, certainty, exercise -> fit) for each believed state some exercise fits."""
+        """(state, side, certainty, exercise -> fit) for each believed state some exercise fits,
+        in id order (then left before right)."""
         fits = self.index.fit
-        return [(s.id, s.side, s.cf, fits[s.id]) for s in self.states if s.id in fits]
+        return sorted(
+            ((s.id, s.side, s.cf, fits[s.id]) for s in self.states if s.id in fits),
+            key=lambda row: (row[0], row[1]),
+        )
 
     @cached_property
     def _matching(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
-        """(imbalance, side, certainty, exercise -> match) for each reported imbalance."""
-        return [(imb.id, imb.side, imb.cf, match) for imb, match in self.matches if match]
+        """(imbalance, side, certainty, exercise -> match) for each reported imbalance, in id
+        order (then left before right)."""
+        return sorted(
+            ((imb.id, imb.side, imb.cf, match) for imb, match in self.matches if match),
+            key=lambda row: (row[0], row[1]),
+        )
 
     def detail(self, *cands: Candidate) -> None:
         """Fill in which believed states and reported imbalances each of ``cands`` addresses,
-        and how much (a candidate already detailed is left as it is). One pass over the states
-        and imbalances serves every candidate: each meets only the exercises it fits among
-        them, found by a set intersection."""
+        and how much, in id order (a candidate already detailed is left as it is). One pass over
+        the states and imbalances serves every candidate: each meets only the exercises it fits
+        among them, found by a set intersection."""
         todo = {c.exercise: c for c in cands if c._addresses is None}
         if not todo:
             return
