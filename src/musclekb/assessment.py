@@ -187,17 +187,7 @@ class Assessment:
 
     def top_plan(self, per_phase: int = 3) -> list[PlanItem]:
         """The best ``per_phase`` exercises of each phase (only these are written out)."""
-        return [self._plan_item(c) for c in self._top_candidates(per_phase)]
-
-    def _top_candidates(self, per_phase: int) -> list[Candidate]:
-        counts: dict[str, int] = {}
-        out = []
-        for c in self._plan.chosen:
-            counts[c.phase] = counts.get(c.phase, 0) + 1
-            if counts[c.phase] <= per_phase:
-                out.append(c)
-        self._plan.detail(*out)
-        return out
+        return [self._plan_item(c) for c in self._plan.top(per_phase)]
 
     def _plan_item(self, c: Candidate) -> PlanItem:
         found = self._items.get(c.exercise)
@@ -442,7 +432,7 @@ class Assessment:
         return {
             "imbalances": imbalances,
             "states": states,
-            "plan": [plan_item(c) for c in self._top_candidates(per_phase)],
+            "plan": [plan_item(c) for c in self._plan.top(per_phase)],
             "advisories": [_shallow(a) for a in self.advisories],
             "not_reported": dict(sorted(self.dropped.items())),
             "threshold": self.derivation.threshold,

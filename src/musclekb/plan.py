@@ -23,7 +23,7 @@ exercise index; candidates share these verdicts and never change them.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -101,12 +101,52 @@ class Candidate:
 
 @dataclass
 class PlanResult:
-    chosen: list[Candidate]
-    candidates: dict[str, Candidate]
+    """Every exercise that scored (``scored``: exercise -> its score and context verdict), and
+    the ranking of those that may be shown (``ranked``: by phase, then score, then id). The
+    :class:`Candidate` of an exercise is made when it is asked for: an assessment shows a dozen
+    of the hundred or so that score."""
+
+    scored: dict[str, tuple[float, Verdict]]
+    ranked: list[str]
     weaker_side: str | None
     index: ExerciseIndex
     states: list[Belief]
     matches: list[tuple[Belief, Mapping[str, float]]]
+    _made: dict[str, Candidate] = field(default_factory=dict, repr=False)
+
+    def candidate(self, exercise: str) -> Candidate:
+        """The candidate of a scored exercise (always the same object)."""
+        found = self._made.get(exercise)
+        if found is None:
+            score, (factor, excluded, reasons) = self.scored[exercise]
+            phase = self.index.profiles[exercise].phase
+            found = Candidate(exercise, phase, score, factor, excluded, reasons)
+            self._made[exercise] = found
+        return found
+
+    @cached_property
+    def candidates(self) -> dict[str, Candidate]:
+        """Every exercise that scored, with its candidate."""
+        return {ex: self.candidate(ex) for ex in self.scored}
+
+    @cached_property
+    def chosen(self) -> list[Candidate]:
+        """The exercises that may be shown, best first within each phase."""
+        return [self.candidate(ex) for ex in self.ranked]
+
+    def top(self, per_phase: int) -> list[Candidate]:
+        """The best ``per_phase`` of each phase, in the order of :attr:`chosen`, detailed."""
+        counts: dict[str, int] = {}
+        out = []
+        phase_of = self.index.profiles
+        for ex in self.ranked:
+            phase = phase_of[ex].phase
+            seen = counts.get(phase, 0)
+            if seen < per_phase:
+                counts[phase] = seen + 1
+                out.append(self.candidate(ex))
+        self.detail(*out)
+        return out
 
     @cached_property
     def _fitting(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
@@ -253,18 +293,15 @@ def build_plan(
         matches.append((imb, match))
     profiles = index.profiles
     verdicts = _verdicts(index, (ctx.equipment, ctx.pain, ctx.level, weaker))
-    cands: dict[str, Candidate] = {}
-    ranked: list[tuple[int, float, str, Candidate]] = []
+    scored: dict[str, tuple[float, Verdict]] = {}
+    ranked: list[tuple[int, float, str]] = []
     for ex_id, raw in scores.items():
-        profile = profiles[ex_id]
         verdict = verdicts.get(ex_id)
         if verdict is None:
-            verdict = verdicts[ex_id] = _context_factor(index, profile, ctx, weaker)
-        factor, excluded, reasons = verdict
-        score = round(raw * factor, 4)
-        c = cands[ex_id] = Candidate(ex_id, profile.phase, score, factor, excluded, reasons)
-        if not excluded and score > 0:
-            ranked.append((profile.phase_order, -score, ex_id, c))
-    # by phase, then score, then id (ids are unique, so candidates are never compared)
-    ranked.sort()
-    return PlanResult([r[3] for r in ranked], cands, weaker, index, states, matches)
+            verdict = verdicts[ex_id] = _context_factor(index, profiles[ex_id], ctx, weaker)
+        score = round(raw * verdict[0], 4)
+        scored[ex_id] = (score, verdict)
+        if score > 0 and not verdict[1]:
+            ranked.append((profiles[ex_id].phase_order, -score, ex_id))
+    ranked.sort()  # by phase, then score, then id
+    return PlanResult(scored, [r[2] for r in ranked], weaker, index, states, matches)
