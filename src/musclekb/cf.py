@@ -62,6 +62,12 @@ def _fold(values: list[float], steps: list[str]) -> float:
 
 def combine_all(values: Iterable[float]) -> Combination:
     """Combine every value; order-independent (values are sorted, strongest first)."""
+    return _combine_all(tuple(values))
+
+
+@lru_cache(maxsize=8192)
+def _combine_all(values: tuple[float, ...]) -> Combination:
+    # the same few certainties recur across beliefs, so their arithmetic is written once
     items = [v for v in values if v != 0]
     if not items:
         return Combination(0.0, ())

@@ -42,9 +42,15 @@ class JsonExplainer:
     def __init__(self, explainer: Explainer) -> None:
         self.explainer = explainer
         self._trees: dict[BeliefKey, bytes] = {}  # whole trees, once per assessment
+        # each belief's pieces, found once per assessment: a state's are asked for by every
+        # imbalance resting on it, and finding them in the phrasebook hashes the whole evidence
+        self._parts: dict[BeliefKey, JsonParts] = {}
 
     def parts(self, b: Belief) -> JsonParts:
-        return self.explainer.phrases.json_parts(b, self._new_parts)
+        found = self._parts.get(b.key)
+        if found is None:
+            found = self._parts[b.key] = self.explainer.phrases.json_parts(b, self._new_parts)
+        return found
 
     def _new_parts(self, b: Belief) -> JsonParts:
         explainer = self.explainer
