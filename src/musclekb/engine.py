@@ -35,6 +35,8 @@ Fact: Any = experta.Fact
 Rule: Any = experta.Rule
 AS: Any = experta.AS
 InitialFact: Any = experta.InitialFact
+Agenda: Any = experta.agenda.Agenda
+FactList: Any = experta.factlist.FactList
 
 _cf = attrgetter("cf")
 
@@ -85,6 +87,21 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         """The deffacts ``reset()`` declares (experta's initial fact only), found once: experta
         looks them up among all the engine's attributes on every reset."""
         return self._deffacts
+
+    def reset(self, **kwargs: Any) -> None:
+        """experta's reset: a new agenda and fact list, the network emptied, the deffacts
+        declared. experta inspects the signature of each deffacts on every reset, to pass it the
+        keyword arguments it names; the engine's only deffacts (experta's initial fact) takes
+        none, so without arguments that step is left out."""
+        if kwargs:
+            super().reset(**kwargs)
+            return
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        initial = [fact for deffacts in self._deffacts for fact in deffacts()]
+        self._KnowledgeEngine__declare(*initial)  # what experta's reset declares them with
+        self.running = False
 
     # -- stage 1: findings and measurements -> evidence for muscle states
 
