@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import orjson
 
-from musclekb.cf import fmt
+from musclekb.cf import fmt, rounded
 from musclekb.errors import AssessmentInputError, InputProblem, LookupFailedError
 from musclekb.explain_json import JsonExplainer
 
@@ -146,7 +146,7 @@ class Assessment:
             )
             row = {
                 "id": b.id, "iri": imbalance.iri, "label": imbalance.label, "side": side,
-                "certainty": round(b.cf, 4), "states": states, "causes": causes,
+                "certainty": rounded(b.cf), "states": states, "causes": causes,
             }  # fmt: skip
             out.append((b, row))
         return out
@@ -155,7 +155,7 @@ class Assessment:
         state = self.kb.states[b.id]
         return {
             "id": b.id, "iri": state.iri, "label": state.label, "muscle": state.muscle,
-            "state_kind": state.state_kind, "side": b.side, "certainty": round(b.cf, 4),
+            "state_kind": state.state_kind, "side": b.side, "certainty": rounded(b.cf),
         }  # fmt: skip
 
     @cached_property

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Combination", "combine", "combine_all", "combine_value", "fmt"]
+__all__ = ["Combination", "combine", "combine_all", "combine_value", "fmt", "rounded"]
 
 
 @lru_cache(maxsize=8192)
@@ -20,6 +20,13 @@ def fmt(x: float) -> str:
     """A certainty for people: two decimals, trailing zeros dropped (0.72, 0.6, -0.3)."""
     text = f"{x:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def rounded(x: float) -> float:
+    """``round(x, 4)``: how certainties and weights are given in results. Kept, because the same
+    values recur from one assessment to the next and rounding to decimal places is slow."""
+    return round(x, 4)
 
 
 def combine(a: float, b: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from musclekb.cf import fmt
+from musclekb.cf import fmt, rounded
 from musclekb.phrases import Phrasebook, hedge
 from musclekb.trace import Belief, Contribution
 
@@ -117,7 +117,7 @@ class Explainer:
         )
         return (
             ("kind", b.kind), ("id", b.id), ("label", label), ("side", b.side),
-            ("certainty", round(b.cf, 4)),
+            ("certainty", rounded(b.cf)),
         )  # fmt: skip
 
     def rule_parts(self, c: Contribution) -> tuple[_Items, tuple[_PremiseParts, ...]]:
@@ -126,8 +126,8 @@ class Explainer:
         items = (
             ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
             ("source_files", self.phrases.source_names(c.rule)),
-            ("rule_certainty", c.rule_cf), ("premise_certainty", round(c.premise_cf, 4)),
-            ("certainty", round(c.cf, 4)),
+            ("rule_certainty", c.rule_cf), ("premise_certainty", rounded(c.premise_cf)),
+            ("certainty", rounded(c.cf)),
         )  # fmt: skip
         premises = tuple(
             (
@@ -135,7 +135,7 @@ class Explainer:
                     ("kind", p.kind),
                     ("id", p.id),
                     ("side", p.side),
-                    ("certainty", round(p.cf, 4)),
+                    ("certainty", rounded(p.cf)),
                     ("text", self.phrases.premise(p)),
                 ),
                 (p.id, p.side) if p.kind == "state" and p.side is not None else None,

@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from musclekb.bounded import put
+from musclekb.cf import rounded
 from musclekb.request import Context
 
 if TYPE_CHECKING:
@@ -180,10 +181,10 @@ class PlanResult:
         imbalances: dict[str, dict[tuple[str, str], float]] = {ex: {} for ex in todo}
         for state, side, cf, fits in self._fitting:
             for ex in wanted & fits.keys():
-                states[ex][(state, side)] = round(cf * fits[ex], 4)
+                states[ex][(state, side)] = rounded(cf * fits[ex])
         for imbalance, side, cf, match in self._matching:
             for ex in wanted & match.keys():
-                imbalances[ex][(imbalance, side)] = round(cf * match[ex], 4)
+                imbalances[ex][(imbalance, side)] = rounded(cf * match[ex])
         for ex, c in todo.items():
             sides = {side for _, side in states[ex]}
             sides.update(side for _, side in imbalances[ex])
@@ -299,7 +300,7 @@ def build_plan(
         verdict = verdicts.get(ex_id)
         if verdict is None:
             verdict = verdicts[ex_id] = _context_factor(index, profiles[ex_id], ctx, weaker)
-        score = round(raw * verdict[0], 4)
+        score = rounded(raw * verdict[0])
         scored[ex_id] = (score, verdict)
         if score > 0 and not verdict[1]:
             ranked.append((profiles[ex_id].phase_order, -score, ex_id))
