@@ -199,17 +199,7 @@ class Assessment:
         """A plan item's fields as plain data (what the service writes out; :class:`PlanItem`
         holds the same). Its ``why`` lines come from the phrasebook: the same weight for the
         same conclusion recurs across the items of a plan and across plans."""
-        fields = self._plan_head(c)
-        fields["addresses"] = {"imbalances": _rows(c.imbalances), "states": _rows(c.states)}
-        phrases = self.explainer.phrases
-        why = [phrases.addresses((i, s, w)) for (i, s), w in _by_weight(c.imbalances)]
-        why += c.reasons
-        fields["why"] = why
-        return fields
-
-    def _plan_head(self, c: Candidate) -> dict[str, Any]:
-        """A plan item's fields up to what it addresses (and ``c`` detailed on the way)."""
-        self._plan.detail(c)
+        self._plan.detail(c)  # already done for the shown items: then only a check
         ex = self.kb.exercises[c.exercise]
         weaker = self._plan.weaker_side
         emphasis = None
@@ -221,10 +211,15 @@ class Assessment:
                 f"train both sides with the same reps and load, set by what the "
                 f"{emphasis} side can do; start with the {emphasis} side"
             )
+        phrases = self.explainer.phrases
+        why = [phrases.addresses((i, s, w)) for (i, s), w in _by_weight(c.imbalances)]
+        why += c.reasons
         return {
             "id": ex.id, "iri": ex.iri, "label": ex.label, "phase": c.phase,
             "phase_label": self.kb.phases[c.phase].label, "score": c.score, "dose": dose,
             "side_emphasis": emphasis,
+            "addresses": {"imbalances": _rows(c.imbalances), "states": _rows(c.states)},
+            "why": why,
         }  # fmt: skip
 
     @cached_property

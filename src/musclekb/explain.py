@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from musclekb.cf import fmt, rounded
 from musclekb.phrases import Phrasebook, hedge
-from musclekb.trace import Belief, Contribution
+from musclekb.trace import OPPOSITE, Belief, Contribution
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -159,7 +159,7 @@ class Explainer:
     def why_not_rules(
         self, imbalance: str, side: str, rules: tuple[Any, ...]
     ) -> list[dict[str, Any]]:
-        other = "right" if side == "left" else "left"
+        other = OPPOSITE[side]
         out = []
         for rule in rules:
             premises = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from musclekb.bounded import cached, put
+from musclekb.bounded import cached
 from musclekb.cf import fmt
 
 if TYPE_CHECKING:
@@ -92,15 +92,14 @@ class Phrasebook:
     def state(self, state_id: str, side: str | None) -> str:
         """A muscle state on a side in words, for example: left gluteus medius weak."""
         key = (state_id, side)
-        found = self._states.get(key)
-        if found is None:
-            state = self.kb.states[state_id]
-            muscle = self.kb.muscles[state.muscle].label
-            kind = self.kb.all("state-kind")[state.state_kind].label
-            found = put(
-                self._states, key, f"{side + ' ' if side else ''}{muscle} {kind}", _TABLE_SIZE
-            )
-        return found
+        return cached(self._states, key, self._write_state, key, _TABLE_SIZE)
+
+    def _write_state(self, key: tuple[str, str | None]) -> str:
+        state_id, side = key
+        state = self.kb.states[state_id]
+        muscle = self.kb.muscles[state.muscle].label
+        kind = self.kb.all("state-kind")[state.state_kind].label
+        return f"{side + ' ' if side else ''}{muscle} {kind}"
 
     def premise(self, p: Premise) -> str:
         # keyed by a plain tuple, not the named one (see Belief.signature)
@@ -122,16 +121,13 @@ class Phrasebook:
         """A rule as a sentence cites it: rule <id>, source <files>, <arithmetic>."""
         multi = len(c.premises) > 1 or (bool(c.premises) and c.premises[0].kind == "state")
         key = (c.rule, c.rule_cf, c.premise_cf, c.cf, multi)
-        found = self._rule_refs.get(key)
-        if found is None:
-            sources = ", ".join(self.source_names(c.rule))
-            if multi:
-                arithmetic = f"{fmt(c.rule_cf)} x {fmt(c.premise_cf)} = {fmt(c.cf)}"
-            else:
-                arithmetic = fmt(c.cf)
-            text = f"rule {c.rule}, source {sources}, {arithmetic}"
-            found = put(self._rule_refs, key, text, _TABLE_SIZE)
-        return found
+        return cached(self._rule_refs, key, self._write_rule_ref, key, _TABLE_SIZE)
+
+    def _write_rule_ref(self, key: tuple[str, float, float, float, bool]) -> str:
+        rule, rule_cf, premise_cf, cf, multi = key
+        sources = ", ".join(self.source_names(rule))
+        arithmetic = f"{fmt(rule_cf)} x {fmt(premise_cf)} = {fmt(cf)}" if multi else fmt(cf)
+        return f"rule {rule}, source {sources}, {arithmetic}"
 
     def sentence(self, b: Belief) -> str:
         """The belief in one sentence: what, how certain, from which rules and premises, and the

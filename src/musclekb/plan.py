@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from musclekb.bounded import put
@@ -46,6 +47,8 @@ LEVEL_ABOVE_FACTOR = 0.5
 
 # what an exercise that nothing in the context touches gets: shared by all of them
 _NEUTRAL: Verdict = (1.0, (), ())
+# rows of (id, side, ...) in id order, then left before right
+_BY_ID = itemgetter(0, 1)
 
 
 class Candidate:
@@ -156,7 +159,7 @@ class PlanResult:
         fits = self.index.fit
         return sorted(
             ((s.id, s.side, s.cf, fits[s.id]) for s in self.states if s.id in fits),
-            key=lambda row: (row[0], row[1]),
+            key=_BY_ID,
         )
 
     @cached_property
@@ -165,7 +168,7 @@ class PlanResult:
         order (then left before right)."""
         return sorted(
             ((imb.id, imb.side, imb.cf, match) for imb, match in self.matches if match),
-            key=lambda row: (row[0], row[1]),
+            key=_BY_ID,
         )
 
     def detail(self, *cands: Candidate) -> None:
