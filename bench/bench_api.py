@@ -41,6 +41,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 HOST = "127.0.0.1"
 MAX_DURATION = 60.0
@@ -61,34 +62,90 @@ def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
     return head.encode() + b"\r\n" + body
 
 
+class _Exchange(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection's reading side: each response is parsed as it arrives
+    (status line and Content-Length from the head, then the body counted off), and its body kept
+    only when asked for. The load phases throw the body away: buffering a few hundred kilobytes
+    per answer would cost this process CPU time that the server, on the same cores, could use."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self.keep = False
+        self.head = b""
+        self.status = 0
+        self.left = -1  # body bytes still to come; -1 while the head is being read
+        self.body: list[bytes] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+
+    def expect(self, keep: bool) -> asyncio.Future[tuple[int, bytes]]:
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.keep, self.head, self.left, self.body = keep, b"", -1, []
+        return self.waiter
+
+    def data_received(self, data: bytes) -> None:
+        if self.left < 0:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            lines = self.head[:end].decode("latin-1").split("\r\n")
+            data = self.head[end + 4 :]
+            try:
+                self.status = int(lines[0].split(" ", 2)[1])
+                self.left = 0
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    if name.strip().lower() == "content-length":
+                        self.left = int(value)
+            except (IndexError, ValueError) as exc:
+                self._finish(exc)
+                return
+        self.left -= len(data)
+        if self.keep:
+            self.body.append(data)
+        if self.left <= 0:
+            self._finish(None)
+
+    def _finish(self, error: BaseException | None) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is None or waiter.done():
+            return
+        if error is not None:
+            waiter.set_exception(error)
+        elif self.left < 0:
+            waiter.set_exception(ValueError("more bytes than the Content-Length"))
+        else:
+            waiter.set_result((self.status, b"".join(self.body)))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._finish(exc or ConnectionResetError("the server closed the connection"))
+
+
 class Connection:
     """One keep-alive HTTP/1.1 connection: send a request, read one Content-Length response."""
 
     def __init__(self, port: int) -> None:
         self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
+        self.protocol: _Exchange | None = None
 
-    async def exchange(self, data: bytes) -> tuple[int, bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-        assert self.reader is not None
-        self.writer.write(data)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        length = 0
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        body = await self.reader.readexactly(length)
-        return status, body
+    async def exchange(self, data: bytes, keep: bool = True) -> tuple[int, bytes]:
+        """Send ``data``; the answer's status and (when ``keep``) its body."""
+        if self.protocol is None or self.protocol.transport is None:
+            loop = asyncio.get_running_loop()
+            _, self.protocol = await loop.create_connection(_Exchange, HOST, self.port)
+        protocol = self.protocol
+        answer = protocol.expect(keep)
+        assert protocol.transport is not None
+        protocol.transport.write(data)
+        return await answer
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
+        if self.protocol is not None and self.protocol.transport is not None:
+            self.protocol.transport.close()
+        self.protocol = None
 
 
 @dataclass
@@ -125,8 +182,8 @@ async def exchange(conn: Connection, data: bytes, phase: Phase, since: float) ->
     """Send one request and count its answer in ``phase``: the latency from ``since`` when it
     is 200, else an error (a broken connection is closed, to be opened again)."""
     try:
-        status, _ = await conn.exchange(data)
-    except (OSError, asyncio.IncompleteReadError, ValueError):
+        status, _ = await conn.exchange(data, keep=False)
+    except (OSError, ValueError):
         phase.errors += 1
         conn.close()
         return
@@ -212,7 +269,7 @@ async def wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float)
         try:
             await get_json(port, "/healthz")
             return
-        except (OSError, RuntimeError, asyncio.IncompleteReadError):
+        except (OSError, RuntimeError, ValueError):
             await asyncio.sleep(0.2)
     raise RuntimeError(f"the server did not answer /healthz within {timeout:g} s")
 
