@@ -113,6 +113,7 @@ def test_the_written_explanations_kept_drop_out_of_the_collectors_sight(
     tables = {
         "json_parts": phrases._json_parts,
         "json_rules": phrases._json_rules,
+        "firings": phrases._firings,
         "sentences": phrases._sentences,
     }
     for name, table in tables.items():

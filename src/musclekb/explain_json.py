@@ -57,8 +57,14 @@ class JsonExplainer:
         head = orjson.dumps(
             {**dict(explainer.head_items(b)), "arithmetic": b.arithmetic, "rules": ()}
         )[:-2]
-        rules = [explainer.phrases.json_rule(c.flat, self._new_rule, c) for c in b.contributions]
-        sentence = orjson.dumps(explainer.phrases.write_sentence(b))  # kept here, not twice
+        phrases = explainer.phrases
+        contributions = b.contributions
+        keys = [c.flat for c in contributions]  # each firing's key, for its pieces and its words
+        rules = [
+            phrases.json_rule(key, self._new_rule, c)
+            for c, key in zip(contributions, keys, strict=True)
+        ]
+        sentence = orjson.dumps(phrases.write_sentence(b, keys))  # kept here, not twice
         if all(rule[2::3] == (None,) * (len(rule) // 3) for rule in rules):
             return (sentence, self._join(head, rules, None))
         return (sentence, None, head, *[x for rule in rules for x in (len(rule), *rule)])

@@ -53,6 +53,7 @@ class Phrasebook:
         self._tree_parts: dict[object, object] = {}
         self._json_parts: dict[object, object] = {}
         self._json_rules: dict[object, object] = {}
+        self._firings: dict[object, str] = {}
         self._addresses: dict[object, str] = {}
 
     def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
@@ -134,8 +135,18 @@ class Phrasebook:
         arithmetic that combined them."""
         return cached(self._sentences, b.signature, self.write_sentence, b, _TABLE_SIZE)
 
-    def write_sentence(self, b: Belief) -> str:
-        """The sentence of ``b``, written afresh (:meth:`sentence` keeps it)."""
+    def firing(self, c: Contribution, key: tuple[object, ...]) -> str:
+        """One rule firing as a sentence cites it (``key``: its ``Contribution.flat``), for
+        example: left gluteus medius weak (0.6) (rule r, source s, 0.8 x 0.6 = 0.48). The same
+        firing recurs in many beliefs, so it is written once."""
+        return cached(self._firings, key, self._write_firing, c, _JSON_TABLE_SIZE)
+
+    def _write_firing(self, c: Contribution) -> str:
+        return f"{' and '.join([self.premise(p) for p in c.premises])} ({self.rule_ref(c)})"
+
+    def write_sentence(self, b: Belief, keys: list[tuple[object, ...]] | None = None) -> str:
+        """The sentence of ``b``, written afresh (:meth:`sentence` keeps it); ``keys``: the
+        ``Contribution.flat`` of each of its contributions, when the caller has them."""
         if b.kind == "state":
             state = self.kb.states[b.id]
             head = (
@@ -147,9 +158,9 @@ class Phrasebook:
                 f"{self.kb.imbalances[b.id].label} ({b.side}) is {hedge(b.cf)} present "
                 f"({fmt(b.cf)})"
             )
-        parts = [
-            f"{' and '.join(self.premise(p) for p in c.premises)} ({self.rule_ref(c)})"
-            for c in b.contributions
-        ]
+        contributions = b.contributions
+        if keys is None:
+            keys = [c.flat for c in contributions]
+        parts = [self.firing(c, key) for c, key in zip(contributions, keys, strict=True)]
         tail = f"; {'; '.join(b.arithmetic)}" if b.arithmetic else ""
         return f"{head}: {' and '.join(parts)}{tail}."
