@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import orjson
@@ -13,6 +12,7 @@ import orjson
 from musclekb.cf import fmt, rounded
 from musclekb.errors import AssessmentInputError, InputProblem, LookupFailedError
 from musclekb.explain_json import JsonExplainer
+from musclekb.lazy import lazy
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -120,7 +120,7 @@ class Assessment:
 
     # ------------------------------------------------------------------ conclusions
 
-    @cached_property
+    @lazy
     def _imbalance_rows(self) -> list[tuple[Belief, dict[str, Any]]]:
         """Each reported imbalance with every field but its explanation. (A muscle state's row
         is one dict wherever it appears among the imbalances: the result is read-only.)"""
@@ -158,7 +158,7 @@ class Assessment:
             "state_kind": state.state_kind, "side": b.side, "certainty": rounded(b.cf),
         }  # fmt: skip
 
-    @cached_property
+    @lazy
     def imbalances(self) -> list[ReportedImbalance]:
         """The reported imbalances, best first, each explained by a self-contained tree."""
         return [
@@ -172,14 +172,14 @@ class Assessment:
             for b, row in self._imbalance_rows
         ]
 
-    @cached_property
+    @lazy
     def beliefs(self) -> dict[tuple[str, str, str], float]:
         """Every combined belief before reporting: (kind, id, side) -> certainty."""
         out = {b.key: b.cf for b in self.derivation.states.values()}
         out.update({b.key: b.cf for b in self.derivation.imbalances.values()})
         return out
 
-    @cached_property
+    @lazy
     def plan(self) -> list[PlanItem]:
         """Every exercise that scored, by phase then score."""
         self._plan.detail(*self._plan.chosen)
@@ -222,7 +222,7 @@ class Assessment:
             "why": why,
         }  # fmt: skip
 
-    @cached_property
+    @lazy
     def advisories(self) -> list[ReportedAdvisory]:
         ctx = self.request.context
         out = []

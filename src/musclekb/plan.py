@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from musclekb.bounded import put
 from musclekb.cf import rounded
+from musclekb.lazy import lazy
 from musclekb.request import Context
 
 if TYPE_CHECKING:
@@ -128,12 +128,12 @@ class PlanResult:
             self._made[exercise] = found
         return found
 
-    @cached_property
+    @lazy
     def candidates(self) -> dict[str, Candidate]:
         """Every exercise that scored, with its candidate."""
         return {ex: self.candidate(ex) for ex in self.scored}
 
-    @cached_property
+    @lazy
     def chosen(self) -> list[Candidate]:
         """The exercises that may be shown, best first within each phase."""
         return [self.candidate(ex) for ex in self.ranked]
@@ -152,7 +152,7 @@ class PlanResult:
         self.detail(*out)
         return out
 
-    @cached_property
+    @lazy
     def _fitting(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
         """(state, side, certainty, exercise -> fit) for each believed state some exercise fits,
         in id order (then left before right)."""
@@ -162,7 +162,7 @@ class PlanResult:
             key=_BY_ID,
         )
 
-    @cached_property
+    @lazy
     def _matching(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
         """(imbalance, side, certainty, exercise -> match) for each reported imbalance, in id
         order (then left before right)."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Literal, NamedTuple
 
 from musclekb.cf import combine_all
+from musclekb.lazy import lazy
 
 __all__ = ["OPPOSITE", "Belief", "BeliefKey", "Contribution", "Premise", "Side"]
 
@@ -80,7 +80,7 @@ class Belief:
         fields["evidence"] = evidence
         return belief
 
-    @cached_property
+    @lazy
     def signature(self) -> tuple[object, ...]:
         """The belief and its evidence as one flat tuple of strings and numbers: a key for caches
         that outlive an assessment. Each contribution adds its :attr:`Contribution.flat` (which
@@ -94,13 +94,13 @@ class Belief:
             out += c.flat
         return tuple(out)
 
-    @cached_property
+    @lazy
     def contributions(self) -> tuple[Contribution, ...]:
         """The evidence, strongest first (then by rule id): the same whatever the firing order.
         A rule contributes at most once to one conclusion on one side, so the order is total."""
         return tuple(sorted(self.evidence, key=lambda c: (-abs(c.cf), c.rule)))
 
-    @cached_property
+    @lazy
     def arithmetic(self) -> tuple[str, ...]:
         """The combination, step by step; written out only when an explanation asks for it."""
         return combine_all(c.cf for c in self.contributions).steps
