@@ -293,7 +293,7 @@ class Assessment:
         for side in ("left", "right"):
             belief = self.derivation.imbalances.get((target, side))
             sides[side] = {
-                "certainty": None if belief is None else round(belief.cf, 4),
+                "certainty": None if belief is None else rounded(belief.cf),
                 "rules": self.explainer.why_not_rules(target, side, rules),
             }
         if reported:

@@ -2,9 +2,10 @@
 
 Stages, ordered by salience: findings and measurements -> evidence for muscle states (per side),
 one firing for all the findings (an ``Observed`` fact: each sign with the sides it was seen on)
-and one for all the measurements (a ``Measured`` fact: each measure with both sides); combine the evidence of each state; believed states ->
-evidence for imbalance patterns through the pattern rules (one firing that reads only the rules
-led by a believed state); combine that evidence, with the causes from the person's history.
+and one for all the measurements (a ``Measured`` fact: each measure with both sides); combine the
+evidence of each state; believed states -> evidence for imbalance patterns through the pattern
+rules (one firing that reads only the rules led by a believed state); combine that evidence, with
+the causes from the person's history.
 The three later stages match experta's initial fact, which ``reset()`` declares, so salience
 alone orders them after the findings' firings and no fact is retracted or re-declared on the way.
 Evidence is kept with its rule id, so two rules that conclude the same thing both count. The

@@ -172,7 +172,7 @@ class Explainer:
                         "state": state,
                         "side": s,
                         "status": status,
-                        "certainty": None if cf is None else round(cf, 4),
+                        "certainty": None if cf is None else rounded(cf),
                         "text": f"{self.phrases.state(state, s)}: {status}"
                         + ("" if cf is None else f" ({fmt(cf)})"),
                     }

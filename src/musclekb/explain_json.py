@@ -5,8 +5,8 @@ bytes are made once and kept in the phrasebook, in pieces: the tree's head (its 
 arithmetic and the opening of its rules), each rule's fields, and each premise's fields left open,
 so that a premise resting on a muscle state can be closed with that state's derivation, written
 out or given by reference. A rule firing's pieces are kept on their own as well: the same firing
-(rule, premises, certainties) recurs in many beliefs. A belief whose premises rest on no state keeps its whole tree as one
-piece. Assembling an explanation from kept pieces is a join of bytes.
+(rule, premises, certainties) recurs in many beliefs. A belief whose premises rest on no state
+keeps its whole tree as one piece. Assembling an explanation from kept pieces is a join of bytes.
 
 What :class:`JsonExplainer` writes parses to exactly what :class:`~musclekb.explain.Explainer`
 builds as dicts (``tests/test_explain_json.py`` checks them byte for byte).
