@@ -1,14 +1,15 @@
-"""Several worker processes, each listening on its own socket, so that connections spread evenly.
+"""Several worker processes sharing one listening socket, with connections spread evenly.
 
-uvicorn's own multi-worker mode shares one listening socket between the workers: whichever wakes
-first accepts every connection waiting, so a burst of keep-alive clients can all land on one
-worker while the others stay idle (measured with ``bench/bench_api.py``: one worker at 100%, the
-other at 0%). Where the platform has ``SO_REUSEPORT`` (Linux), each worker here binds the address
-itself and the kernel spreads new connections over the workers' sockets.
+uvicorn's own multi-worker mode shares one listening socket too, but whichever worker wakes first
+accepts every connection waiting, so a burst of keep-alive clients can all land on one worker while
+the others stay idle (measured with ``bench/bench_api.py``: one worker at 100%, the other at 0%).
+Here each worker takes its turn (``musclekb_api.balance``): it accepts only while no other worker
+holds fewer open connections.
 
-The supervisor starts the workers, restarts one that dies after it has been serving, and stops
-them all on SIGINT or SIGTERM. A worker that dies within ``STARTUP_GRACE`` seconds of starting
-stops the service instead (a worker that cannot start would otherwise be restarted forever).
+The supervisor binds the address once, starts the workers, restarts one that dies after it has
+been serving (in the same slot of the connection table), and stops them all on SIGINT or SIGTERM.
+A worker that dies within ``STARTUP_GRACE`` seconds of starting stops the service instead (a
+worker that cannot start would otherwise be restarted forever).
 """
 
 from __future__ import annotations
@@ -19,10 +20,16 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableSequence
 from typing import Any
 
-__all__ = ["STARTUP_GRACE", "WorkerStartError", "bind", "reuse_port_supported", "run_workers"]
+__all__ = [
+    "STARTUP_GRACE",
+    "WorkerStartError",
+    "balanced_workers_supported",
+    "bind",
+    "run_workers",
+]
 
 STARTUP_GRACE = 30.0
 _STOP_WAIT = 20.0
@@ -32,18 +39,17 @@ class WorkerStartError(RuntimeError):
     """A worker process exited while starting."""
 
 
-def reuse_port_supported() -> bool:
-    """Whether connections to one address can be spread over several listening sockets."""
-    return hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
+def balanced_workers_supported() -> bool:
+    """Whether workers here can share a listening socket passed to them (not on Windows)."""
+    return sys.platform != "win32"
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port`` that other sockets of this user may bind too."""
+    """A TCP socket bound to ``host:port``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
     except OSError:
         sock.close()
@@ -51,26 +57,36 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve(options: Mapping[str, Any], host: str, port: int) -> None:
-    """One worker: its own listening socket, then uvicorn until it is told to stop."""
+def _serve(
+    options: Mapping[str, Any],
+    listener: socket.socket,
+    shared: MutableSequence[float],
+    slot: int,
+) -> None:
+    """One worker: uvicorn, accepting from the shared socket in its turn, until told to stop."""
     import uvicorn
 
-    sock = bind(host, port)
-    sock.listen(2048)
+    from musclekb_api.balance import BalancedServer, ConnectionTable
+
+    host, port = listener.getsockname()[:2]
     config = uvicorn.Config(host=host, port=port, **options)
-    uvicorn.Server(config).run(sockets=[sock])
+    BalancedServer(config, listener, ConnectionTable(shared), slot).run()
 
 
 def run_workers(options: Mapping[str, Any], host: str, port: int, workers: int) -> None:
     """Serve with ``workers`` processes until SIGINT or SIGTERM. ``options`` are the keyword
     arguments of ``uvicorn.Config`` (besides host and port). Raises ``OSError`` when the address
     cannot be bound and :class:`WorkerStartError` when a worker exits while starting."""
-    bind(host, port).close()  # an address in use fails here, once, with the reason
+    listener = bind(host, port)  # an address in use fails here, once, with the reason
+    listener.listen(2048)
     context = multiprocessing.get_context("spawn")
+    shared = context.RawArray("d", 2 * workers)  # the connection table (musclekb_api.balance)
     stop = threading.Event()
 
-    def start() -> tuple[Any, float]:
-        process = context.Process(target=_serve, args=(dict(options), host, port), daemon=False)
+    def start(slot: int) -> tuple[Any, float]:
+        process = context.Process(
+            target=_serve, args=(dict(options), listener, shared, slot), daemon=False
+        )
         process.start()
         return process, time.monotonic()
 
@@ -78,7 +94,7 @@ def run_workers(options: Mapping[str, Any], host: str, port: int, workers: int) 
         stop.set()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    running = [start() for _ in range(workers)]
+    running = [start(slot) for slot in range(workers)]
     failure: WorkerStartError | None = None
     try:
         while not stop.wait(0.5):
@@ -92,7 +108,7 @@ def run_workers(options: Mapping[str, Any], host: str, port: int, workers: int) 
                     )
                     stop.set()
                     break
-                running[i] = start()
+                running[i] = start(i)
     finally:
         for process, _ in running:
             if process.is_alive():
@@ -105,5 +121,6 @@ def run_workers(options: Mapping[str, Any], host: str, port: int, workers: int) 
                 process.join()
         for s, handler in previous.items():
             signal.signal(s, handler)
+        listener.close()
     if failure is not None:
         raise failure

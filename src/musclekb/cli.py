@@ -190,8 +190,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API (and the web page) with uvicorn, on uvloop and httptools.
 
-    With several workers on Linux, each worker listens on its own socket (SO_REUSEPORT) and the
-    kernel spreads connections over them; elsewhere uvicorn's own workers share one socket.
+    With several workers, they share one listening socket and take turns to accept, so that each
+    holds about as many connections as the others (on Windows, uvicorn's own workers serve).
 
     The knowledge base and the settings (MUSCLEKB_* environment variables) are checked once here,
     so that a broken knowledge base stops the command instead of every worker; then each worker
@@ -203,7 +203,7 @@ def serve(
 
     from musclekb.loader import load
     from musclekb_api.settings import settings_from
-    from musclekb_api.workers import WorkerStartError, reuse_port_supported, run_workers
+    from musclekb_api.workers import WorkerStartError, balanced_workers_supported, run_workers
 
     levels = ("critical", "error", "warning", "info", "debug", "trace")
     if log_level not in levels:
@@ -224,7 +224,7 @@ def serve(
         "access_log": access_log,
         "log_level": log_level,
     }
-    if workers > 1 and reuse_port_supported():
+    if workers > 1 and balanced_workers_supported():
         try:
             run_workers(options, host, port, workers)
         except OSError as exc:
