@@ -113,6 +113,8 @@ def test_the_written_explanations_kept_drop_out_of_the_collectors_sight(
     tables = {
         "json_parts": phrases._json_parts,
         "json_rules": phrases._json_rules,
+        "json_rule_heads": phrases._json_rule_heads,
+        "json_premises": phrases._json_premises,
         "firings": phrases._firings,
         "sentences": phrases._sentences,
     }

@@ -7,19 +7,24 @@ from typing import TYPE_CHECKING, Any
 
 from musclekb.cf import fmt, rounded
 from musclekb.phrases import Phrasebook, hedge
-from musclekb.trace import OPPOSITE, Belief, Contribution
+from musclekb.trace import OPPOSITE, Belief, Contribution, Premise
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["Explainer", "TreeParts", "hedge"]
+__all__ = ["Explainer", "TreeParts", "derived_from", "hedge"]
 
 _Items = tuple[tuple[str, Any], ...]  # a node's fields, in order
 _PremiseParts = tuple[_Items, tuple[str, str] | None]  # with the (state, side) it derives from
 # a tree's fields: the head, the arithmetic, and each rule's fields with its premises' fields
 TreeParts = tuple[_Items, tuple[str, ...], tuple[tuple[_Items, tuple[_PremiseParts, ...]], ...]]
 _Refs = Mapping[tuple[str, str], str]
+
+
+def derived_from(p: Premise) -> tuple[str, str] | None:
+    """The (muscle state, side) whose derivation a premise rests on, if it rests on one."""
+    return (p.id, p.side) if p.kind == "state" and p.side is not None else None
 
 
 class Explainer:
@@ -122,27 +127,28 @@ class Explainer:
 
     def rule_parts(self, c: Contribution) -> tuple[_Items, tuple[_PremiseParts, ...]]:
         """The fields of one rule's node in a tree, and of each of its premises."""
-        rule = self.kb.rules[c.rule]
         items = (
-            ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
-            ("source_files", self.phrases.source_names(c.rule)),
-            ("rule_certainty", c.rule_cf), ("premise_certainty", rounded(c.premise_cf)),
+            *self.rule_items(c), ("premise_certainty", rounded(c.premise_cf)),
             ("certainty", rounded(c.cf)),
         )  # fmt: skip
-        premises = tuple(
-            (
-                (
-                    ("kind", p.kind),
-                    ("id", p.id),
-                    ("side", p.side),
-                    ("certainty", rounded(p.cf)),
-                    ("text", self.phrases.premise(p)),
-                ),
-                (p.id, p.side) if p.kind == "state" and p.side is not None else None,
-            )
-            for p in c.premises
-        )
+        premises = tuple((self.premise_items(p), derived_from(p)) for p in c.premises)
         return items, premises
+
+    def rule_items(self, c: Contribution) -> _Items:
+        """The first fields of a rule's node: those every firing of the rule with the same
+        certainty shares (the certainties of its premises and its conclusion follow)."""
+        rule = self.kb.rules[c.rule]
+        return (
+            ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
+            ("source_files", self.phrases.source_names(c.rule)), ("rule_certainty", c.rule_cf),
+        )  # fmt: skip
+
+    def premise_items(self, p: Premise) -> _Items:
+        """The fields of one premise's node in a tree (its derivation aside)."""
+        return (
+            ("kind", p.kind), ("id", p.id), ("side", p.side), ("certainty", rounded(p.cf)),
+            ("text", self.phrases.premise(p)),
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ why not
 

@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING, cast
 
 import orjson
 
+from musclekb.cf import rounded
+from musclekb.explain import derived_from
+
 if TYPE_CHECKING:
     from musclekb.explain import Explainer
-    from musclekb.trace import Belief, BeliefKey, Contribution, Side
+    from musclekb.trace import Belief, BeliefKey, Contribution, Premise, Side
 
 __all__ = ["JsonExplainer", "JsonParts", "JsonRule"]
 
@@ -70,11 +73,26 @@ class JsonExplainer:
         return (sentence, None, head, *[x for rule in rules for x in (len(rule), *rule)])
 
     def _new_rule(self, c: Contribution) -> JsonRule:
-        items, premises = self.explainer.rule_parts(c)
-        out: list[bytes | str | None] = [orjson.dumps({**dict(items), "premises": ()})[:-2]]
-        for fields, state in premises:
-            out += (orjson.dumps(dict(fields))[:-1], *(state or (None, None)))
+        # the rule's fixed fields and each premise's fields are kept on their own: a new firing
+        # is mostly a known rule on known premises with a new weakest certainty
+        phrases = self.explainer.phrases
+        head = phrases.json_rule_head((c.rule, c.rule_cf), self._rule_head, c)
+        out: list[bytes | str | None] = [
+            b'%s%s,"certainty":%s,"premises":['
+            % (head, orjson.dumps(rounded(c.premise_cf)), orjson.dumps(rounded(c.cf)))
+        ]
+        for p in c.premises:
+            out += (phrases.json_premise(p, self._premise), *(derived_from(p) or (None, None)))
         return tuple(out)
+
+    def _rule_head(self, c: Contribution) -> bytes:
+        """A rule node's fields that do not depend on the firing, up to ``"premise_certainty":``
+        (the rule's certainty is part of the key: a rule fires with its own certainty)."""
+        return orjson.dumps(dict(self.explainer.rule_items(c)))[:-1] + b',"premise_certainty":'
+
+    def _premise(self, p: Premise) -> bytes:
+        """A premise's fields with the closing brace left off (its derivation may follow)."""
+        return orjson.dumps(dict(self.explainer.premise_items(p)))[:-1]
 
     def sentence(self, b: Belief) -> bytes:
         """The belief's sentence as a JSON string."""

@@ -53,6 +53,8 @@ class Phrasebook:
         self._tree_parts: dict[object, object] = {}
         self._json_parts: dict[object, object] = {}
         self._json_rules: dict[object, object] = {}
+        self._json_rule_heads: dict[object, bytes] = {}
+        self._json_premises: dict[object, bytes] = {}
         self._firings: dict[object, str] = {}
         self._addresses: dict[object, str] = {}
 
@@ -70,6 +72,15 @@ class Phrasebook:
         """The JSON pieces of one rule firing (``key``: its ``Contribution.flat``), made
         by ``make`` the first time: the same firing recurs in many beliefs."""
         return cast(T, cached(self._json_rules, key, make, c, _JSON_TABLE_SIZE))
+
+    def json_rule_head(self, key: tuple[str, float], make: Callable[[A], bytes], c: A) -> bytes:
+        """The JSON of a rule's fields that every firing of it shares (``key``: the rule and
+        its certainty), made by ``make`` from the firing ``c`` the first time."""
+        return cached(self._json_rule_heads, key, make, c, _TABLE_SIZE)
+
+    def json_premise(self, p: Premise, make: Callable[[Premise], bytes]) -> bytes:
+        """The JSON of a premise's fields, made by ``make`` the first time."""
+        return cached(self._json_premises, tuple(p), make, p, _TABLE_SIZE)
 
     def addresses(self, row: tuple[str, str, float]) -> str:
         """A plan item's line for an imbalance it addresses (``row``: imbalance, side, weight),
