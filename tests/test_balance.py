@@ -3,9 +3,14 @@ fewer; slots not written lately are not waited for."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import socket
+from typing import Any
 
-from musclekb_api.balance import STALE_AFTER, ConnectionTable
+import pytest
+import uvicorn
+
+from musclekb_api.balance import STALE_AFTER, BalancedServer, ConnectionTable
 
 
 class Clock:
@@ -69,3 +74,76 @@ def test_a_slot_never_written_is_not_waited_for() -> None:
 def test_a_table_holds_two_numbers_per_worker() -> None:
     with pytest.raises(ValueError, match="two numbers per worker"):
         ConnectionTable([0.0] * 3)
+
+
+async def _hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """A trivial ASGI app."""
+    headers = [(b"content-length", b"5")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+def _server(listener: socket.socket, table: ConnectionTable, slot: int) -> BalancedServer:
+    config = uvicorn.Config(_hello, lifespan="off", log_level="warning", access_log=False)
+    config.load()
+    server = BalancedServer(config, listener, table, slot)
+    server.lifespan = config.lifespan_class(config)
+    return server
+
+
+def test_two_servers_on_one_socket_take_turns() -> None:
+    """Two workers' servers (here in one event loop) sharing a listening socket and a table:
+    keep-alive connections opened one after another alternate between them, and each answers."""
+
+    async def run() -> list[int]:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        port = listener.getsockname()[1]
+        table = ConnectionTable([0.0] * 4)
+        # each worker process has its own descriptor of the shared socket
+        servers = [
+            _server(sock, table, slot) for slot, sock in enumerate((listener, listener.dup()))
+        ]
+        for server in servers:
+            await server.startup()
+        streams = []
+        try:
+            for _ in range(10):
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                streams.append(writer)
+                writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                head = await reader.readuntil(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 200")
+                assert await reader.readexactly(5) == b"hello"
+            return [len(server.server_state.connections) for server in servers]
+        finally:
+            for writer in streams:
+                writer.close()
+            for server in servers:
+                await server.shutdown()
+                server.listener.close()
+
+    assert asyncio.run(run()) == [5, 5]
+
+
+def test_a_worker_whose_accepting_fails_stops() -> None:
+    with socket.socket() as listener:
+        server = _server(listener, ConnectionTable([0.0] * 2), 0)
+
+        async def fail() -> None:
+            raise RuntimeError("broken")
+
+        async def run() -> None:
+            failed = asyncio.ensure_future(fail())
+            await asyncio.gather(failed, return_exceptions=True)
+            server._acceptor_done(failed)
+            assert server.should_exit
+            server.should_exit = False
+            cancelled = asyncio.ensure_future(asyncio.sleep(10))
+            cancelled.cancel()
+            await asyncio.gather(cancelled, return_exceptions=True)
+            server._acceptor_done(cancelled)
+            assert not server.should_exit
+
+        asyncio.run(run())

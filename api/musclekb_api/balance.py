@@ -88,6 +88,7 @@ class BalancedServer(uvicorn.Server):
         self.listener.setblocking(False)
         self.table.write(self.slot, 0)
         self._acceptor = asyncio.create_task(self._accept_forever())
+        self._acceptor.add_done_callback(self._acceptor_done)
 
     async def on_tick(self, counter: int) -> bool:
         self.table.write(self.slot, len(self.server_state.connections))
@@ -98,6 +99,12 @@ class BalancedServer(uvicorn.Server):
             self._acceptor.cancel()
             await asyncio.gather(self._acceptor, return_exceptions=True)
         await super().shutdown(sockets=[])
+
+    def _acceptor_done(self, task: asyncio.Task[None]) -> None:
+        """A worker that can no longer accept stops, and its supervisor starts another."""
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("stopped accepting connections", exc_info=task.exception())
+            self.should_exit = True
 
     def _protocol(self) -> asyncio.Protocol:
         """A connection's protocol, made as uvicorn's own listener makes it."""

@@ -225,6 +225,7 @@ def serve(
         "log_level": log_level,
     }
     if workers > 1 and balanced_workers_supported():
+        typer.echo(f"serving http://{host}:{port} with {workers} worker processes", err=True)
         try:
             run_workers(options, host, port, workers)
         except OSError as exc:
