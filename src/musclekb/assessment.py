@@ -91,13 +91,9 @@ def _explain_form(explain: str) -> str:
     )
 
 
-def _by_weight(weights: dict[tuple[str, str], float]) -> list[tuple[tuple[str, str], float]]:
+def _by_weight(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What a plan item addresses, heaviest first (ties in id order, as the plan lists them)."""
-    return sorted(weights.items(), key=lambda kv: -kv[1])
-
-
-def _rows(weights: dict[tuple[str, str], float]) -> list[dict[str, Any]]:
-    return [{"id": i, "side": s, "weight": w} for (i, s), w in weights.items()]
+    return sorted(rows, key=lambda row: -row["weight"])
 
 
 def _shallow(item: Any) -> dict[str, Any]:
@@ -212,13 +208,16 @@ class Assessment:
                 f"{emphasis} side can do; start with the {emphasis} side"
             )
         phrases = self.explainer.phrases
-        why = [phrases.addresses((i, s, w)) for (i, s), w in _by_weight(c.imbalances)]
+        why = [
+            phrases.addresses((row["id"], row["side"], row["weight"]))
+            for row in _by_weight(c.imbalances)
+        ]
         why += c.reasons
         return {
             "id": ex.id, "iri": ex.iri, "label": ex.label, "phase": c.phase,
             "phase_label": self.kb.phases[c.phase].label, "score": c.score, "dose": dose,
             "side_emphasis": emphasis,
-            "addresses": {"imbalances": _rows(c.imbalances), "states": _rows(c.states)},
+            "addresses": {"imbalances": c.imbalances, "states": c.states},
             "why": why,
         }  # fmt: skip
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from musclekb.bounded import put
 from musclekb.cf import rounded
@@ -51,11 +51,16 @@ _NEUTRAL: Verdict = (1.0, (), ())
 _BY_ID = itemgetter(0, 1)
 
 
+# what a plan item addresses, one row per conclusion and side: {"id", "side", "weight"}
+Row = dict[str, Any]
+
+
 class Candidate:
     """An exercise that addresses something believed, with its score and context verdict
     (``factor``, ``excluded``, ``reasons``: shared, never changed). What it addresses
-    (``states``, ``imbalances``, ``sides``) is filled in by :meth:`PlanResult.detail` when it is
-    asked for; until then they are empty."""
+    (``imbalances`` and ``states`` as rows in id order, ``sides``) is filled in by
+    :meth:`PlanResult.detail` when it is asked for; until then they are empty. The rows are the
+    result's own: treat them as read-only."""
 
     __slots__ = ("_addresses", "excluded", "exercise", "factor", "phase", "reasons", "score")
 
@@ -74,9 +79,7 @@ class Candidate:
         self.factor = factor
         self.excluded = excluded
         self.reasons = reasons
-        self._addresses: (
-            tuple[dict[tuple[str, str], float], dict[tuple[str, str], float], set[str]] | None
-        ) = None
+        self._addresses: tuple[list[Row], list[Row], set[str]] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -89,14 +92,16 @@ class Candidate:
         return self._addresses is not None
 
     @property
-    def imbalances(self) -> dict[tuple[str, str], float]:
-        """(imbalance, side) -> the weight of this exercise for it, in id order."""
-        return {} if self._addresses is None else self._addresses[0]
+    def imbalances(self) -> list[Row]:
+        """Each reported imbalance (and side) this exercise addresses, with its weight for it,
+        in id order."""
+        return [] if self._addresses is None else self._addresses[0]
 
     @property
-    def states(self) -> dict[tuple[str, str], float]:
-        """(muscle state, side) -> the weight of this exercise for it, in id order."""
-        return {} if self._addresses is None else self._addresses[1]
+    def states(self) -> list[Row]:
+        """Each believed muscle state (and side) this exercise addresses, with its weight for
+        it, in id order."""
+        return [] if self._addresses is None else self._addresses[1]
 
     @property
     def sides(self) -> set[str]:
@@ -180,17 +185,19 @@ class PlanResult:
         if not todo:
             return
         wanted = todo.keys()
-        states: dict[str, dict[tuple[str, str], float]] = {ex: {} for ex in todo}
-        imbalances: dict[str, dict[tuple[str, str], float]] = {ex: {} for ex in todo}
+        states: dict[str, list[Row]] = {ex: [] for ex in todo}
+        imbalances: dict[str, list[Row]] = {ex: [] for ex in todo}
         for state, side, cf, fits in self._fitting:
             for ex in wanted & fits.keys():
-                states[ex][(state, side)] = rounded(cf * fits[ex])
+                states[ex].append({"id": state, "side": side, "weight": rounded(cf * fits[ex])})
         for imbalance, side, cf, match in self._matching:
             for ex in wanted & match.keys():
-                imbalances[ex][(imbalance, side)] = rounded(cf * match[ex])
+                imbalances[ex].append(
+                    {"id": imbalance, "side": side, "weight": rounded(cf * match[ex])}
+                )
         for ex, c in todo.items():
-            sides = {side for _, side in states[ex]}
-            sides.update(side for _, side in imbalances[ex])
+            sides = {row["side"] for row in states[ex]}
+            sides.update(row["side"] for row in imbalances[ex])
             c._addresses = (imbalances[ex], states[ex], sides)
 
 
