@@ -93,6 +93,12 @@ def _combine_all(values: tuple[float, ...]) -> Combination:
 
 def combine_value(values: Iterable[float]) -> float:
     """The value :func:`combine_all` gives, without writing out the steps."""
+    return _combine_value(tuple(values))
+
+
+@lru_cache(maxsize=8192)
+def _combine_value(values: tuple[float, ...]) -> float:
+    # the same few rule certainties make up most beliefs, so the same tuples recur
     ordered = list(values)
     if len(ordered) == 1:  # one value: itself if not zero, as the loop below gives
         v = ordered[0]
