@@ -1,10 +1,12 @@
 """Connections spread evenly over worker processes that share one listening socket.
 
 The kernel gives a new connection to whichever process accepts it first. Left to itself, the
-worker that wakes first takes every connection waiting, and one per socket hashing (Linux's
-``SO_REUSEPORT``) splits sixteen keep-alive connections anywhere from 8:8 to 12:4 (both measured
-with ``bench/bench_api.py``). A worker that holds three quarters of the connections gets three
-quarters of the requests, and its queue, not the service's capacity, sets the latency.
+worker that wakes first takes every connection waiting; and a listening socket per worker, with
+Linux's ``SO_REUSEPORT`` hashing each connection to one of them, split five bursts of sixteen
+keep-alive connections 8:8, 7:9, 7:9, 6:10 and 4:12. A worker that holds three quarters of the
+connections gets three quarters of the requests, and its queue, not the service's capacity, sets
+the latency (``bench/bench_api.py`` at 500 requests/s offered: one worker 93% busy, the other
+32%).
 
 Here each worker accepts a connection only when no other live worker holds fewer open connections
 than it does (:meth:`ConnectionTable.may_accept`). The counts live in shared memory, one slot per
