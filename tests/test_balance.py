@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 import uvicorn
@@ -76,6 +78,16 @@ def test_a_table_holds_two_numbers_per_worker() -> None:
         ConnectionTable([0.0] * 3)
 
 
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: the browser tests of this suite keep an event loop
+    running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=60)
+
+
 async def _hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """A trivial ASGI app."""
     headers = [(b"content-length", b"5")]
@@ -124,7 +136,7 @@ def test_two_servers_on_one_socket_take_turns() -> None:
                 await server.shutdown()
                 server.listener.close()
 
-    assert asyncio.run(run()) == [5, 5]
+    assert _run(run()) == [5, 5]
 
 
 def test_a_worker_whose_accepting_fails_stops() -> None:
@@ -146,4 +158,4 @@ def test_a_worker_whose_accepting_fails_stops() -> None:
             server._acceptor_done(cancelled)
             assert not server.should_exit
 
-        asyncio.run(run())
+        _run(run())
