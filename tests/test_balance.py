@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import pytest
 import uvicorn
 
+from musclekb_api import balance
 from musclekb_api.balance import STALE_AFTER, BalancedServer, ConnectionTable
 
 
@@ -159,3 +160,32 @@ def test_a_worker_whose_accepting_fails_stops() -> None:
             assert not server.should_exit
 
         _run(run())
+
+
+def test_a_worker_counts_its_closed_connections_before_it_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker whose slot still shows connections that have closed since (its tick has not
+    come) counts again before deciding whether to wait for another worker."""
+    monkeypatch.setattr(balance, "TURN_WAIT", 30.0)  # waiting would outlast the test
+
+    async def run() -> bytes:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        table = ConnectionTable([0.0] * 4)
+        server = _server(listener, table, 0)
+        await server.startup()
+        table.write(0, 5)  # what it held at its last write
+        table.write(1, 2)  # another worker, live, with fewer
+        try:
+            reader, writer = await asyncio.open_connection(*listener.getsockname())
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), STALE_AFTER / 2)
+            writer.close()
+            return head
+        finally:
+            await server.shutdown()
+            listener.close()
+
+    assert _run(run()).startswith(b"HTTP/1.1 200")

@@ -120,6 +120,8 @@ class BalancedServer(uvicorn.Server):
         loop = asyncio.get_running_loop()
         while True:
             await _readable(loop, self.listener)
+            # connections closed since the last tick no longer count
+            self.table.write(self.slot, len(self.server_state.connections))
             waited = 0.0
             while waited < TURN_WAIT and not self.table.may_accept(self.slot):
                 await asyncio.sleep(_POLL)
