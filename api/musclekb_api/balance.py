@@ -88,12 +88,12 @@ class BalancedServer(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=[])  # the lifespan, and no listener of uvicorn's own
         self.listener.setblocking(False)
-        self.table.write(self.slot, 0)
+        self._write_count()  # none yet
         self._acceptor = asyncio.create_task(self._accept_forever())
         self._acceptor.add_done_callback(self._acceptor_done)
 
     async def on_tick(self, counter: int) -> bool:
-        self.table.write(self.slot, len(self.server_state.connections))
+        self._write_count()
         return await super().on_tick(counter)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
@@ -101,6 +101,10 @@ class BalancedServer(uvicorn.Server):
             self._acceptor.cancel()
             await asyncio.gather(self._acceptor, return_exceptions=True)
         await super().shutdown(sockets=[])
+
+    def _write_count(self) -> None:
+        """Write this worker's open connections to its slot of the table."""
+        self.table.write(self.slot, len(self.server_state.connections))
 
     def _acceptor_done(self, task: asyncio.Task[None]) -> None:
         """A worker that can no longer accept stops, and its supervisor starts another."""
@@ -121,7 +125,7 @@ class BalancedServer(uvicorn.Server):
         while True:
             await _readable(loop, self.listener)
             # connections closed since the last tick no longer count
-            self.table.write(self.slot, len(self.server_state.connections))
+            self._write_count()
             waited = 0.0
             while waited < TURN_WAIT and not self.table.may_accept(self.slot):
                 await asyncio.sleep(_POLL)
@@ -146,7 +150,7 @@ class BalancedServer(uvicorn.Server):
             logger.debug("connection dropped while being set up: %s", exc)
             conn.close()
             return
-        self.table.write(self.slot, len(self.server_state.connections))
+        self._write_count()
 
 
 async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
