@@ -6,17 +6,23 @@ Starts ``musclekb serve --workers 2`` on a free port, waits for /healthz, then r
 - ``GET /healthz``: what the server and this client manage on a trivial route (if it is far above
   the assessment rate, the client is not what limits the assessments);
 - ``POST /v1/assessments`` with 10-finding requests (signs drawn with a fixed seed from
-  ``GET /v1/signs``), cycling through ``--distinct`` different requests so that each is assessed
-  afresh, as when every person brings their own findings: the phase the targets are for;
-- the same requests with ``?explain=none`` (no explanations written);
+  ``GET /v1/signs``), each phase with requests of its own that the server has not seen before, as
+  when every person brings their own findings: the phase the targets are for;
+- different requests again with ``?explain=none`` (no explanations written);
 - one of those requests sent again and again;
-- the different requests again, offered at ``--rate`` requests/s (500) on a fixed schedule by the
+- different requests again, offered at ``--rate`` requests/s (500) on a fixed schedule by the
   same number of clients, latency counted from each request's scheduled time.
+
+Before the phases, ``--warmup-requests`` other different requests (4000, never measured) bring the
+server to the state it is in after running a while: the reasoner keeps pieces of explanations and
+plans that recur from one request to the next (bounded tables, ``docs/reasoning.md``), and a server
+that has just started has none yet. ``--warmup-requests 0`` measures a server just started.
 
 Prints requests/s, p50, p99 and errors for each, and the client's own CPU time per request;
 stops the server at the end.
 
-    uv run python bench/bench_api.py [--duration 10] [--clients 16] [--workers 2] [--distinct 2000]
+    uv run python bench/bench_api.py [--duration 10] [--clients 16] [--workers 2]
+        [--warmup-requests 4000] [--distinct 10000]
 
 Targets for the assessments (different requests): at least 500 requests/s when the clients keep
 the server saturated, p99 <= 25 ms when 500 requests/s are offered, no errors. (With 16 clients
@@ -46,6 +52,7 @@ from typing import cast
 HOST = "127.0.0.1"
 MAX_DURATION = 60.0
 TARGET_RPS, TARGET_P99_MS = 500.0, 25.0
+OPENING = 1000  # different requests for the unmeasured second before each phase
 
 
 def free_port() -> int:
@@ -223,6 +230,22 @@ async def run_phase(
     await clients_together(phase, (client(k) for k in range(clients)), time.perf_counter())
 
 
+async def send_all(port: int, requests: list[bytes], clients: int) -> None:
+    """Send every request once, over ``clients`` keep-alive connections, answers not counted."""
+    queue = iter(requests)
+    ignored = Phase("ignored")
+
+    async def client() -> None:
+        conn = Connection(port)
+        for data in queue:  # the clients share one iterator: each request goes out once
+            await exchange(conn, data, ignored, time.perf_counter())
+        conn.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    if ignored.errors:
+        raise RuntimeError(f"{ignored.errors} of the warm-up requests failed")
+
+
 async def run_paced(
     port: int, phase: Phase, requests: list[bytes], clients: int, duration: float, rate: float
 ) -> None:
@@ -329,8 +352,15 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
     await wait_ready(port, server, 90.0)
     pids = worker_pids(server)
     print(f"server on {HOST}:{port}, {args.workers} workers ({worker_loops(pids)})")
-    bodies = await assessment_bodies(port, 10, args.seed, max(1, args.distinct))
-    body = bodies[0]
+    print(f"python {sys.version.split()[0]} at {sys.executable} (the server's too)")
+    distinct = max(1, args.distinct)
+    warmup = max(0, args.warmup_requests)
+    # one pool of different requests, cut into the server's warm-up and a share for each phase
+    # of different requests, so that no measured request has been sent before
+    # (then OPENING more for the second before each phase, and one more: the request whose
+    # answer sizes are shown, and that is repeated)
+    pool = await assessment_bodies(port, 10, args.seed, warmup + 3 * distinct + OPENING + 1)
+    body = pool[-1]
     probe = Connection(port)
     status, answer = await probe.exchange(request_bytes("POST", "/v1/assessments", body))
     probe.close()
@@ -346,21 +376,28 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
     print(
         f"assessment: 10 findings, {len(body)} B request; response with explain= {', '.join(sizes)}"
     )
+    posts = [request_bytes("POST", "/v1/assessments", b) for b in pool]
+    if warmup:
+        started = time.perf_counter()
+        await send_all(port, posts[:warmup], args.clients)
+        print(
+            f"server warm-up: {warmup} other different requests in "
+            f"{time.perf_counter() - started:.1f} s (not measured)"
+        )
+    slices = [pool[warmup + i * distinct : warmup + (i + 1) * distinct] for i in range(3)]
+    openings = posts[warmup + 3 * distinct : -1]
     duration = min(args.duration, MAX_DURATION)
-    assess = Phase(f"POST /v1/assessments, {len(bodies)} different requests")
+    assess = Phase("POST /v1/assessments, different requests")
     phases = [
         (Phase("GET /healthz"), [request_bytes("GET", "/healthz")]),
-        (assess, [request_bytes("POST", "/v1/assessments", b) for b in bodies]),
+        (assess, [request_bytes("POST", "/v1/assessments", b) for b in slices[0]]),
         (
             Phase("  the same, ?explain=none"),
-            [request_bytes("POST", "/v1/assessments?explain=none", b) for b in bodies],
+            [request_bytes("POST", "/v1/assessments?explain=none", b) for b in slices[1]],
         ),
-        (
-            Phase("  one request, repeated"),
-            [request_bytes("POST", "/v1/assessments", body)],
-        ),
+        (Phase("  one request, repeated"), [request_bytes("POST", "/v1/assessments", body)]),
     ]
-    # then the same requests at the target rate, on a fixed schedule: the latency a client sees
+    # then different requests at the target rate, on a fixed schedule: the latency a client sees
     # when 500 assessments/s arrive, rather than when 16 clients keep the server saturated (where
     # every request waits behind the other 15 and the p99 cannot fall below 16 / throughput)
     paced = Phase(f"  at {args.rate:g}/s offered")
@@ -371,19 +408,29 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
     runs.append(
         (
             paced,
-            phases[1][1],
+            [request_bytes("POST", "/v1/assessments", b) for b in slices[2]],
             lambda p, d: run_paced(port, p, d, args.clients, duration, args.rate),
         )
     )
     for phase, data, run in runs:
-        warmup = Phase("warm-up")  # not counted
-        await run_phase(port, warmup, data, min(args.warmup_clients, args.clients), 1.0)
+        # a second of the same kind of request, not counted (connections opened, code paths
+        # run); different requests come from a set of their own, not from the phase's
+        opening = data if len(data) == 1 else openings
+        await run_phase(
+            port, Phase("warm-up"), opening, min(args.warmup_clients, args.clients), 1.0
+        )
         before = cpu_seconds(pids)
         await run(phase, data)
         after = cpu_seconds(pids)
         user = [b[0] - a[0] for a, b in zip(before, after, strict=True)]
         system = [b[1] - a[1] for a, b in zip(before, after, strict=True)]
         print(phase.report())
+        sent = len(phase.latencies) + phase.errors
+        if len(data) > 1 and sent > len(data):
+            print(
+                f"{'':26} note: {sent} requests sent from {len(data)} different ones, so some "
+                f"were repeated; raise --distinct"
+            )
         if user and phase.latencies:
             shares = ", ".join(
                 f"{(u + s) / phase.seconds:.0%}" for u, s in zip(user, system, strict=True)
@@ -422,7 +469,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--warmup-clients", type=int, default=4)
     parser.add_argument(
-        "--distinct", type=int, default=2000, help="different 10-finding requests to cycle through"
+        "--distinct",
+        type=int,
+        default=10000,
+        help="different 10-finding requests for each phase of different requests",
+    )
+    parser.add_argument(
+        "--warmup-requests",
+        type=int,
+        default=4000,
+        help="different requests sent before the phases, not measured (0: a server just started)",
     )
     parser.add_argument(
         "--rate", type=float, default=TARGET_RPS, help="requests/s offered in the paced phase"
