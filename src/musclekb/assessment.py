@@ -193,9 +193,9 @@ class Assessment:
 
     def _plan_fields(self, c: Candidate) -> dict[str, Any]:
         """A plan item's fields as plain data (what the service writes out; :class:`PlanItem`
-        holds the same). Its ``why`` lines come from the phrasebook: the same weight for the
-        same conclusion recurs across the items of a plan and across plans."""
-        self._plan.detail(c)  # already done for the shown items: then only a check
+        holds the same), for a candidate the plan has detailed (:meth:`PlanResult.top` and
+        :attr:`plan` detail theirs in one pass). Its ``why`` lines come from the phrasebook: the
+        same weight for the same conclusion recurs across the items of a plan and across plans."""
         ex = self.kb.exercises[c.exercise]
         weaker = self._plan.weaker_side
         emphasis = None
