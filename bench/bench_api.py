@@ -384,18 +384,21 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
             f"server warm-up: {warmup} other different requests in "
             f"{time.perf_counter() - started:.1f} s (not measured)"
         )
-    slices = [pool[warmup + i * distinct : warmup + (i + 1) * distinct] for i in range(3)]
-    openings = posts[warmup + 3 * distinct : -1]
+    starts = [warmup + i * distinct for i in range(4)]  # each phase's share, then the openings
+    openings = posts[starts[3] : -1]
     duration = min(args.duration, MAX_DURATION)
     assess = Phase("POST /v1/assessments, different requests")
     phases = [
         (Phase("GET /healthz"), [request_bytes("GET", "/healthz")]),
-        (assess, [request_bytes("POST", "/v1/assessments", b) for b in slices[0]]),
+        (assess, posts[starts[0] : starts[1]]),
         (
-            Phase("  the same, ?explain=none"),
-            [request_bytes("POST", "/v1/assessments?explain=none", b) for b in slices[1]],
+            Phase("  different, ?explain=none"),
+            [
+                request_bytes("POST", "/v1/assessments?explain=none", b)
+                for b in pool[starts[1] : starts[2]]
+            ],
         ),
-        (Phase("  one request, repeated"), [request_bytes("POST", "/v1/assessments", body)]),
+        (Phase("  one request, repeated"), posts[-1:]),
     ]
     # then different requests at the target rate, on a fixed schedule: the latency a client sees
     # when 500 assessments/s arrive, rather than when 16 clients keep the server saturated (where
@@ -408,7 +411,7 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
     runs.append(
         (
             paced,
-            [request_bytes("POST", "/v1/assessments", b) for b in slices[2]],
+            posts[starts[2] : starts[3]],
             lambda p, d: run_paced(port, p, d, args.clients, duration, args.rate),
         )
     )
