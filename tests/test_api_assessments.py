@@ -526,6 +526,28 @@ def test_settings_read_from_the_environment() -> None:
         settings_from({"MUSCLEKB_MAX_BODY_BYTES": "lots"})
     with pytest.raises(ValueError, match="MUSCLEKB_SPARQL_TIMEOUT"):
         settings_from({"MUSCLEKB_SPARQL_TIMEOUT": "nan"})
+    assert settings_from({"MUSCLEKB_TABLE_ENTRIES": "4096"}).table_entries == 4096
+    with pytest.raises(
+        ValueError, match="MUSCLEKB_TABLE_ENTRIES must be a whole number of at least 2"
+    ):
+        settings_from({"MUSCLEKB_TABLE_ENTRIES": "1"})
+
+
+def test_the_reasoner_keeps_as_many_entries_as_set() -> None:
+    """A small table size bounds what the service keeps and leaves its answers as they were."""
+    finding = {"sign": KNEE_IN, "side": "left"}
+    bodies = [{"findings": [finding]}, {"findings": [{**finding, "side": "right"}]}]
+    with (
+        TestClient(create_app(Settings(table_entries=2))) as small,
+        TestClient(create_app()) as default,
+    ):
+        phrases = small.app.state.reasoner.phrases  # type: ignore[attr-defined]
+        assert phrases._json_size == 2
+        for body in bodies * 2:
+            answer = small.post(URL, json=body)
+            assert answer.status_code == 200
+            assert answer.content == default.post(URL, json=body).content
+            assert len(phrases._json_parts) <= 2
 
 
 # ---------------------------------------------------------------------- the OpenAPI document

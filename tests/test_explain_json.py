@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import musclekb
-from musclekb import phrases
 from musclekb.assessment import EXPLAIN_FORMS
 from tests.case_requests import CASES, random_requests
 
@@ -43,16 +42,24 @@ def test_random_requests_write_the_same_bytes_fresh_and_kept(kb: musclekb.Knowle
         assert again.to_json() == fresh == orjson.dumps(again.to_dict())
 
 
-def test_small_tables_drop_pieces_without_changing_output(
-    kb: musclekb.KnowledgeBase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(phrases, "_JSON_TABLE_SIZE", 16)
-    reasoner = musclekb.Reasoner(kb)
+def test_small_tables_drop_pieces_without_changing_output(kb: musclekb.KnowledgeBase) -> None:
+    reasoner = musclekb.Reasoner(kb, table_entries=16)
     for request in random_requests(kb, 30, seed=11):
         result = reasoner.assess(request)
         for form in ("linked", "nested"):
             _same(result, form)
         assert len(reasoner.phrases._json_parts) <= 16
+    # every table but the sources of each rule, which the knowledge base bounds
+    tables = {
+        k: v for k, v in vars(reasoner.phrases).items() if isinstance(v, dict) and k != "_sources"
+    }
+    assert max(len(t) for t in tables.values()) <= 16
+    assert len(tables["_json_parts"]) > 8 and 0 < len(tables["_sentences"]) <= 8
+
+
+def test_tables_need_room_for_two_entries(kb: musclekb.KnowledgeBase) -> None:
+    with pytest.raises(ValueError, match="at least 2 entries, got 1"):
+        musclekb.Reasoner(kb, table_entries=1)
 
 
 def test_the_output_is_json_with_the_form_named(shared: musclekb.Reasoner) -> None:

@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from musclekb.phrases import TABLE_ENTRIES
+
 __all__ = ["Settings", "get_settings", "settings_from"]
 
 T = TypeVar("T", int, float)
@@ -32,6 +34,9 @@ class Settings:
     youngest generation is collected (0: Python's default, 700). An assessment leaves no
     reference cycles behind but builds thousands of objects while it runs, so with the default
     the collector walks them several times per request for nothing.
+    ``MUSCLEKB_TABLE_ENTRIES``: the most entries in each table where a worker keeps the words and
+    JSON pieces of explanations between assessments (memory against the time to write them
+    again; answers are the same at any size).
     """
 
     knowledge_dir: Path | None = None
@@ -45,6 +50,7 @@ class Settings:
     # first threshold of the cyclic garbage collector: above Python's 700, which spends about 6%
     # of the time in collections; far higher and each collection pauses for tens of milliseconds
     gc_threshold: int = 2_000
+    table_entries: int = TABLE_ENTRIES
 
 
 def _read(
@@ -77,6 +83,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         sparql_processes=_read(env, "MUSCLEKB_SPARQL_PROCESSES", int, d.sparql_processes, 1),
         sparql_memory_mb=_read(env, "MUSCLEKB_SPARQL_MEMORY_MB", int, d.sparql_memory_mb, 0),
         gc_threshold=_read(env, "MUSCLEKB_GC_THRESHOLD", int, d.gc_threshold, 0),
+        table_entries=_read(env, "MUSCLEKB_TABLE_ENTRIES", int, d.table_entries, 2),
     )
 
 

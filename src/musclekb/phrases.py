@@ -17,12 +17,13 @@ if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
     from musclekb.trace import Belief, Contribution, Premise
 
-__all__ = ["Phrasebook", "hedge"]
+__all__ = ["TABLE_ENTRIES", "Phrasebook", "hedge"]
 
-_TABLE_SIZE = 16384
-# beliefs whose explanations are kept as JSON (a few kilobytes each): the muscle states of a few
-# thousand assessments, which recur far more often than the imbalances built on them
-_JSON_TABLE_SIZE = 32768
+# entries in each of the largest tables: the JSON pieces of explanations (a few kilobytes each) and
+# the firings they are made of. At this size a worker's tables hold the muscle states of a few
+# thousand assessments, which recur far more often than the imbalances built on them; the other
+# tables (phrases, a few hundred bytes each) hold half as many.
+TABLE_ENTRIES = 32768
 T = TypeVar("T")
 A = TypeVar("A")
 
@@ -43,8 +44,16 @@ def hedge(cf: float) -> str:
 class Phrasebook:
     """Phrases for states, premises and rule references, and the sentence of each belief."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, entries: int = TABLE_ENTRIES) -> None:
+        """``entries``: the most each of the largest tables holds (see :data:`TABLE_ENTRIES`):
+        memory against the time to write pieces again. Any size gives the same output."""
+        if entries < 2:
+            raise ValueError(
+                f"a phrasebook's tables need room for at least 2 entries, got {entries}"
+            )
         self.kb = kb
+        self._size = entries // 2
+        self._json_size = entries
         self._sources: dict[str, tuple[str, ...]] = {}
         self._states: dict[object, str] = {}
         self._premises: dict[object, str] = {}
@@ -61,31 +70,31 @@ class Phrasebook:
     def tree_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
         """The fields of ``b``'s explanation tree, made by ``make`` (explain.py) the first time.
         (The table holds what ``make`` returns; it is only ever filled through here.)"""
-        return cast(T, cached(self._tree_parts, b.signature, make, b, _TABLE_SIZE))
+        return cast(T, cached(self._tree_parts, b.signature, make, b, self._size))
 
     def json_parts(self, b: Belief, make: Callable[[Belief], T]) -> T:
         """The JSON pieces of ``b``'s explanation, made by ``make`` (explain_json.py) the first
         time (the table holds what ``make`` returns; it is only ever filled through here)."""
-        return cast(T, cached(self._json_parts, b.signature, make, b, _JSON_TABLE_SIZE))
+        return cast(T, cached(self._json_parts, b.signature, make, b, self._json_size))
 
     def json_rule(self, key: tuple[object, ...], make: Callable[[A], T], c: A) -> T:
         """The JSON pieces of one rule firing (``key``: its ``Contribution.flat``), made
         by ``make`` the first time: the same firing recurs in many beliefs."""
-        return cast(T, cached(self._json_rules, key, make, c, _JSON_TABLE_SIZE))
+        return cast(T, cached(self._json_rules, key, make, c, self._json_size))
 
     def json_rule_head(self, key: tuple[str, float], make: Callable[[A], bytes], c: A) -> bytes:
         """The JSON of a rule's fields that every firing of it shares (``key``: the rule and
         its certainty), made by ``make`` from the firing ``c`` the first time."""
-        return cached(self._json_rule_heads, key, make, c, _TABLE_SIZE)
+        return cached(self._json_rule_heads, key, make, c, self._size)
 
     def json_premise(self, p: Premise, make: Callable[[Premise], bytes]) -> bytes:
         """The JSON of a premise's fields, made by ``make`` the first time."""
-        return cached(self._json_premises, tuple(p), make, p, _TABLE_SIZE)
+        return cached(self._json_premises, tuple(p), make, p, self._size)
 
     def addresses(self, row: tuple[str, str, float]) -> str:
         """A plan item's line for an imbalance it addresses (``row``: imbalance, side, weight),
         for example: addresses knee valgus (left) at 0.8."""
-        return cached(self._addresses, row, self._write_addresses, row, _TABLE_SIZE)
+        return cached(self._addresses, row, self._write_addresses, row, self._size)
 
     def _write_addresses(self, row: tuple[str, str, float]) -> str:
         imbalance, side, weight = row
@@ -104,7 +113,7 @@ class Phrasebook:
     def state(self, state_id: str, side: str | None) -> str:
         """A muscle state on a side in words, for example: left gluteus medius weak."""
         key = (state_id, side)
-        return cached(self._states, key, self._write_state, key, _TABLE_SIZE)
+        return cached(self._states, key, self._write_state, key, self._size)
 
     def _write_state(self, key: tuple[str, str | None]) -> str:
         state_id, side = key
@@ -115,7 +124,7 @@ class Phrasebook:
 
     def premise(self, p: Premise) -> str:
         # keyed by a plain tuple, not the named one (see Belief.signature)
-        return cached(self._premises, tuple(p), self._premise, p, _TABLE_SIZE)
+        return cached(self._premises, tuple(p), self._premise, p, self._size)
 
     def _premise(self, p: Premise) -> str:
         if p.kind == "finding":
@@ -133,7 +142,7 @@ class Phrasebook:
         """A rule as a sentence cites it: rule <id>, source <files>, <arithmetic>."""
         multi = len(c.premises) > 1 or (bool(c.premises) and c.premises[0].kind == "state")
         key = (c.rule, c.rule_cf, c.premise_cf, c.cf, multi)
-        return cached(self._rule_refs, key, self._write_rule_ref, key, _TABLE_SIZE)
+        return cached(self._rule_refs, key, self._write_rule_ref, key, self._size)
 
     def _write_rule_ref(self, key: tuple[str, float, float, float, bool]) -> str:
         rule, rule_cf, premise_cf, cf, multi = key
@@ -144,13 +153,13 @@ class Phrasebook:
     def sentence(self, b: Belief) -> str:
         """The belief in one sentence: what, how certain, from which rules and premises, and the
         arithmetic that combined them."""
-        return cached(self._sentences, b.signature, self.write_sentence, b, _TABLE_SIZE)
+        return cached(self._sentences, b.signature, self.write_sentence, b, self._size)
 
     def firing(self, c: Contribution, key: tuple[object, ...]) -> str:
         """One rule firing as a sentence cites it (``key``: its ``Contribution.flat``), for
         example: left gluteus medius weak (0.6) (rule r, source s, 0.8 x 0.6 = 0.48). The same
         firing recurs in many beliefs, so it is written once."""
-        return cached(self._firings, key, self._write_firing, c, _JSON_TABLE_SIZE)
+        return cached(self._firings, key, self._write_firing, c, self._json_size)
 
     def _write_firing(self, c: Contribution) -> str:
         return f"{' and '.join([self.premise(p) for p in c.premises])} ({self.rule_ref(c)})"

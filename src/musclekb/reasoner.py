@@ -10,7 +10,7 @@ from musclekb.assessment import Assessment
 from musclekb.engine import ForwardEngine
 from musclekb.exercise_index import index_exercises
 from musclekb.explain import Explainer
-from musclekb.phrases import Phrasebook
+from musclekb.phrases import TABLE_ENTRIES, Phrasebook
 from musclekb.plan import build_plan
 from musclekb.request import AssessmentRequest, parse_request
 from musclekb.tables import compile_tables
@@ -49,13 +49,17 @@ def _measured(kb: KnowledgeBase, request: AssessmentRequest) -> list[dict[str, A
 
 
 class Reasoner:
-    """Holds the compiled tables and a pool of engines (one per concurrent caller)."""
+    """Holds the compiled tables and a pool of engines (one per concurrent caller).
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    ``table_entries`` bounds the tables that keep the words and JSON pieces of explanations from
+    one assessment to the next (see :data:`musclekb.phrases.TABLE_ENTRIES`): fewer entries take
+    less memory and leave more to write again. The results are the same at any size."""
+
+    def __init__(self, kb: KnowledgeBase, *, table_entries: int = TABLE_ENTRIES) -> None:
         self.kb = kb
         self.tables = compile_tables(kb)
         self.exercises = index_exercises(kb)
-        self.phrases = Phrasebook(kb)
+        self.phrases = Phrasebook(kb, table_entries)
         self._pool: queue.LifoQueue[ForwardEngine] = queue.LifoQueue()
         self._pool.put(ForwardEngine(self.tables))
 
