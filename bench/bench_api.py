@@ -18,7 +18,9 @@ server to the state it is in after running a while: the reasoner keeps pieces of
 plans that recur from one request to the next (bounded tables, ``docs/reasoning.md``), and a server
 that has just started has none yet. ``--warmup-requests 0`` measures a server just started.
 
-Prints requests/s, p50, p99 and errors for each, and the client's own CPU time per request;
+Prints requests/s, p50, p99 and errors for each, the client's own CPU time per request, the
+server's CPU time per request, and each worker's resident memory at the end (the tables of pieces
+fill up to ``MUSCLEKB_TABLE_ENTRIES`` entries each, which the server reads from the environment);
 stops the server at the end.
 
     uv run python bench/bench_api.py [--duration 10] [--clients 16] [--workers 2]
@@ -348,6 +350,16 @@ def cpu_seconds(pids: list[int]) -> list[tuple[float, float]]:
     return out
 
 
+def resident_mib(pids: list[int]) -> str:
+    """Each process's resident memory, in MiB (Linux: from /proc)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    out = []
+    for pid in pids:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        out.append(f"{pages * page / 2**20:.0f}")
+    return ", ".join(out)
+
+
 async def main_async(args: argparse.Namespace, port: int, server: subprocess.Popen[bytes]) -> None:
     await wait_ready(port, server, 90.0)
     pids = worker_pids(server)
@@ -444,6 +456,10 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
                 f"(user {sum(user) / n:.2f}, system {sum(system) / n:.2f}); "
                 f"each worker busy {shares}"
             )
+    if pids:
+        # the tables of explanation pieces fill as different requests come in (up to
+        # MUSCLEKB_TABLE_ENTRIES entries each): memory against the time to write pieces again
+        print(f"resident memory of each worker at the end: {resident_mib(pids)} MiB")
     most = assess.rps >= TARGET_RPS and assess.errors == 0
     at_rate = paced.rps >= 0.98 * args.rate and paced.p99_ms <= TARGET_P99_MS and paced.errors == 0
     print(
