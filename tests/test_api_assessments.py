@@ -424,6 +424,51 @@ def test_every_problem_is_reported_at_once(api_client: TestClient) -> None:
     assert [e["loc"][-1] for e in errors] == ["sign", "sign", 0]
 
 
+def test_type_errors_and_unknown_ids_are_reported_together(api_client: TestClient) -> None:
+    """A wrong type does not hide the other problems of the body: each is named once, at its
+    place, in the body's order, unknown ids with their closest ids."""
+    body = {
+        "findings": [
+            {"sign": "sls-knee-valgu", "side": "left"},
+            {"sign": KNEE_IN, "side": "left", "present": "yes"},
+        ],
+        "measurements": [{"measure": "slb-hold", "left": "30", "right": 20}],
+        "context": {"pain": 11, "causes": ["cause-dominant"]},
+    }
+    errors = _errors(api_client.post(URL, json=body))
+    assert [e["loc"][1:] for e in errors] == [
+        ["findings", 0, "sign"],
+        ["findings", 1, "present"],
+        ["measurements", 0, "left"],
+        ["measurements", 0, "measure"],
+        ["context", "pain"],
+        ["context", "causes", 0],
+    ]
+    by_place = {tuple(e["loc"][1:]): e for e in errors}
+    assert KNEE_IN in by_place["findings", 0, "sign"]["suggestions"]
+    assert "slb-hold-time" in by_place["measurements", 0, "measure"]["suggestions"]
+    assert "cause-dominant-side" in by_place["context", "causes", 0]["suggestions"]
+
+
+def test_a_place_with_a_type_error_is_named_once(api_client: TestClient) -> None:
+    body = {"findings": [{"sign": KNEE_IN, "side": "left", "seen": True}]}
+    errors = _errors(api_client.post(URL, json=body))
+    assert [e["loc"] for e in errors] == [["body", "findings", 0, "seen"]]
+
+
+def test_why_not_reports_type_errors_with_the_target(api_client: TestClient) -> None:
+    body = {"threshold": "high", "target": "hunched-postur"}
+    errors = _errors(api_client.post(WHY_NOT, json=body))
+    assert [e["loc"] for e in errors] == [["body", "threshold"], ["body", "target"]]
+    assert "hunched-posture" in errors[1]["suggestions"]
+
+
+def test_too_many_findings_is_413_even_with_a_type_error(api_client: TestClient) -> None:
+    finding = {"sign": "no-such-sign", "side": "left"}
+    body = {"findings": [finding] * (Settings().max_findings + 1), "threshold": "high"}
+    _problem(api_client.post(URL, json=body), 413)
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [

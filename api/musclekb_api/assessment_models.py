@@ -1,8 +1,10 @@
 """Pydantic models of the assessment request (checked by FastAPI) and response (documentation).
 
-FastAPI checks shapes and types with the request models; the library then checks the request
-against the knowledge base (unknown ids with suggestions, a side on a non-lateral sign, a sign
-both present and absent on one side, values outside a measure's range). The response models only
+FastAPI checks shapes and types with the request models; the library checks the request against
+the knowledge base (unknown ids with suggestions, a side on a non-lateral sign, a sign both present
+and absent on one side, values outside a measure's range), and when the types are wrong it checks
+the rest of the body all the same, so that one answer names every problem
+(``routers/assessments.py``). The response models only
 describe ``Assessment.to_dict()`` in the OpenAPI document; responses are not re-validated.
 """
 

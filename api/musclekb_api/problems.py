@@ -25,6 +25,7 @@ __all__ = [
     "ApiProblem",
     "input_error_items",
     "install_problem_handlers",
+    "location",
     "not_found_doc",
     "problem",
     "problem_doc",
@@ -86,7 +87,7 @@ def problem(
     )
 
 
-def _location(where: str) -> list[str | int]:
+def location(where: str) -> list[str | int]:
     """``findings[2].sign`` -> ``["body", "findings", 2, "sign"]`` (``request`` is the body)."""
     steps: list[str | int] = ["body"]
     if where != "request":
@@ -97,7 +98,7 @@ def _location(where: str) -> list[str | int]:
 
 def input_error_items(problems: tuple[InputProblem, ...]) -> list[dict[str, Any]]:
     return [
-        {"loc": _location(p.location), "msg": p.message, "suggestions": list(p.suggestions)}
+        {"loc": location(p.location), "msg": p.message, "suggestions": list(p.suggestions)}
         for p in problems
     ]
 

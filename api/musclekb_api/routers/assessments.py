@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from musclekb import AssessmentInputError, InputProblem
+from musclekb import AssessmentInputError, InputProblem, KnowledgeBase
 from musclekb.assessment import ExplainForm
-from musclekb.request import parse_target
+from musclekb.request import parse_request, parse_target
 from musclekb_api.assessment_models import (
     AssessmentBody,
     AssessmentOut,
@@ -19,7 +20,7 @@ from musclekb_api.assessment_models import (
     WhyNotImbalanceOut,
 )
 from musclekb_api.bodies import read_body
-from musclekb_api.problems import ApiProblem, problem_doc
+from musclekb_api.problems import ApiProblem, location, problem_doc
 from musclekb_api.responses import FastJSONResponse
 from musclekb_api.routers.browse import only_parameters
 from musclekb_api.settings import Settings
@@ -60,15 +61,90 @@ async def _read_json_body(request: Request, limit: int) -> None:
     request._body = body
 
 
+def _check_counts(body: Mapping[str, Any], settings: Settings) -> None:
+    """413 when the body (or its ``findings`` and ``measurements``) has more findings or
+    measurements than the settings allow."""
+    for name, limit in (
+        ("findings", settings.max_findings),
+        ("measurements", settings.max_measurements),
+    ):
+        items = body.get(name)
+        if isinstance(items, list) and len(items) > limit:
+            raise ApiProblem(
+                413,
+                f"Too many {name}",
+                f"the request has {len(items)} {name}; the limit is {limit}",
+                limit=limit,
+            )
+
+
+def _body_problems(kb: KnowledgeBase, body: Mapping[str, Any]) -> list[InputProblem]:
+    """What the library finds wrong with a body (every problem; none when it is valid): the
+    assessment request, and the ``target`` of a why-not body when it has one."""
+    request = dict(body)
+    problems: list[InputProblem] = []
+    target = request.pop("target", None)
+    for check, value in ((parse_request, request), (parse_target, target)):
+        if value is None:
+            continue
+        try:
+            check(kb, value)
+        except AssessmentInputError as exc:
+            problems += exc.problems
+    return problems
+
+
+_FIELD_ORDER = ("findings", "measurements", "context", "threshold", "target")
+
+
+def _in_body_order(loc: Sequence[Any]) -> tuple[int, int]:
+    field = loc[1] if len(loc) > 1 else ""
+    rank = _FIELD_ORDER.index(field) if field in _FIELD_ORDER else len(_FIELD_ORDER)
+    return (rank, loc[2] if len(loc) > 2 and isinstance(loc[2], int) else -1)
+
+
+def _overlaps(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """One location lies inside the other (or they are the same)."""
+    n = min(len(a), len(b))
+    return list(a[:n]) == list(b[:n])
+
+
+def _with_body_problems(
+    exc: RequestValidationError, kb: KnowledgeBase, settings: Settings
+) -> RequestValidationError:
+    """FastAPI's type errors for a JSON object body, joined by what the library finds elsewhere
+    in the same body (unknown ids with suggestions, contradictions, ...): every problem in one
+    answer, in the body's order. A place FastAPI reports keeps FastAPI's message alone."""
+    errors = list(exc.errors())
+    body = exc.body
+    if not isinstance(body, Mapping):
+        return exc
+    _check_counts(body, settings)  # a body with too many items is refused before it is read
+    typed = [e["loc"] for e in errors if e.get("loc", ("",))[0] == "body"]
+    for p in _body_problems(kb, body):
+        loc = tuple(location(p.location))
+        if not any(_overlaps(loc, t) for t in typed):
+            ctx = {"suggestions": list(p.suggestions)}
+            errors.append({"type": "value_error", "loc": loc, "msg": p.message, "ctx": ctx})
+    errors.sort(key=lambda e: (e["loc"][0] != "body", _in_body_order(e["loc"])))
+    return RequestValidationError(errors, body=body)
+
+
 class LimitedBodyRoute(APIRoute):
-    """A route whose JSON body is size-checked before FastAPI reads and validates it."""
+    """A route whose JSON body is size-checked before FastAPI reads and validates it, and whose
+    validation errors come with every other problem the library finds in the body."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def limited(request: Request) -> Response:
-            await _read_json_body(request, current_settings(request).max_body_bytes)
-            return await handler(request)
+            settings = current_settings(request)
+            await _read_json_body(request, settings.max_body_bytes)
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                kb: KnowledgeBase = request.app.state.kb
+                raise _with_body_problems(exc, kb, settings) from None
 
         return limited
 
@@ -106,20 +182,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _check_counts(body: AssessmentBody, settings: Settings) -> None:
-    for name, items, limit in (
-        ("findings", body.findings, settings.max_findings),
-        ("measurements", body.measurements, settings.max_measurements),
-    ):
-        if len(items) > limit:
-            raise ApiProblem(
-                413,
-                f"Too many {name}",
-                f"the request has {len(items)} {name}; the limit is {limit}",
-                limit=limit,
-            )
-
-
 Explain = Annotated[
     ExplainForm,
     Query(
@@ -149,7 +211,7 @@ async def assess(
     """Reason from findings (signs seen or not seen in movement tests, per side), measurements
     (a value per side) and context to the likely imbalances, each with its certainty, side and
     explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
-    _check_counts(body, settings)
+    _check_counts({"findings": body.findings, "measurements": body.measurements}, settings)
     result = engine.assess(body.request())
     # written straight to JSON from the explanation pieces the reasoner keeps (same bytes)
     return Response(result.to_json(explain=explain), media_type="application/json")
@@ -167,7 +229,7 @@ async def why_not(body: WhyNotBody, engine: Engine, kb: KB, settings: SettingsDe
     imbalance, every rule that could conclude it on each side and the status of each premise
     (held, too weak, contradicted, missing); for an exercise, whether it is in the plan, its
     score, or why it was excluded."""
-    _check_counts(body, settings)
+    _check_counts({"findings": body.findings, "measurements": body.measurements}, settings)
     target: str | None = None
     problems: tuple[InputProblem, ...] = ()
     try:
