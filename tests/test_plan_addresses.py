@@ -3,8 +3,8 @@
 For every exercise in the plan: each muscle state it lists is believed, and its weight is the
 state's certainty times the exercise's fit (from the exercise index); every believed state the
 exercise fits is listed; each imbalance it lists is reported, with a weight no larger than the
-imbalance's certainty; and the exercise's score is the sum of the imbalance weights plus half the
-sum of the state weights, times its context factor (up to the rounding of each weight). A weight
+imbalance's certainty; and the exercise's score is the sum of the imbalance weights plus the sum of
+the state weights times the plan weight ``state`` (knowledge/planning.ttl), times its context factor (up to the rounding of each weight). A weight
 given to the wrong exercise, or left out, breaks the last equation. The rows are listed in id order
 (then left before right), and the ``why`` lines name the imbalances heaviest first, ties in id
 order.
@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 import musclekb
-from musclekb.plan import STATE_WEIGHT
 from tests.case_requests import CASES, random_requests
 
 
@@ -53,7 +52,7 @@ def _check(reasoner: musclekb.Reasoner, request: dict[str, Any]) -> int:
         for key, weight in imbalances.items():
             assert key in reported, (item.id, key)
             assert 0 < weight <= reported[key] + 5e-5, (item.id, key)  # rounded to 4 places
-        raw = sum(imbalances.values()) + STATE_WEIGHT * sum(states.values())
+        raw = sum(imbalances.values()) + reasoner.exercises.weights.state * sum(states.values())
         slack = 1e-4 * (len(imbalances) + len(states) + 1)
         assert item.score == pytest.approx(raw * factors[item.id], abs=slack), item.id
     return len(a.plan)

@@ -44,6 +44,7 @@ KIND_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "role": (MK.ExerciseRole,),
     "exercise": (MK.Exercise,),
     "principle": (MK.Principle,),
+    "plan-weight": (MK.PlanWeight,),
     "advisory": (MK.Advisory,),
     "rule": (MK.SignRule, MK.MeasureRule, MK.PatternRule, MK.CauseRule, MK.RoleRule, MK.RemedyRule),
 }
@@ -344,6 +345,18 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
     )
     out["principle"] = dict(
         _collect(r, "principle", lambda s, b: m.Principle(**b, code=r.text(s, MK.code)))
+    )
+    out["plan-weight"] = dict(
+        _collect(
+            r,
+            "plan-weight",
+            lambda s, b: m.PlanWeight(
+                **b,
+                code=r.text(s, MK.code),
+                weight=r.num(s, MK.weight) or 0.0,
+                principles=r.ids(s, MK.putsIntoPractice),
+            ),
+        )
     )
     out["advisory"] = dict(
         _collect(

@@ -1,12 +1,14 @@
 """What the planner needs to know about each exercise, compiled once from the knowledge base.
 
-For every muscle state: the exercises that address it, each with its best fit (1 when the
-exercise names the muscle itself, 0.8 a group the muscle belongs to, 0.6 a muscle inside it).
+For every muscle state: the exercises that address it, each with its best fit (the plan weight
+``fit-self`` when the exercise names the muscle itself, ``fit-group`` when it names a group the
+muscle belongs to, ``fit-member`` when it names a muscle inside it).
 For every exercise: its phase and the facts the context factor reads (equipment, contraindications,
 whether its kind and load are safe to start with in pain, its level, whether it is unilateral).
 For every imbalance: the exercises that address one of its components, with the fit through each
-component, best first. Planning then costs a walk over the believed states and reported
-imbalances, not over the exercise list.
+component, best first. And the plan weights of the knowledge base (:mod:`musclekb.plan_weights`).
+Planning then costs a walk over the believed states and reported imbalances, not over the exercise
+list.
 
 The index also holds two bounded caches the planner fills and shares between assessments: how well
 each exercise matches an imbalance for a given set of believed components, and each exercise's
@@ -19,14 +21,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from musclekb.plan_weights import PlanWeights, plan_weights
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["FIT", "ContextKey", "ExerciseIndex", "ExerciseProfile", "Verdict", "index_exercises"]
-
-FIT = {"self": 1.0, "group": 0.8, "member": 0.6}
+__all__ = ["ContextKey", "ExerciseIndex", "ExerciseProfile", "Verdict", "index_exercises"]
 
 # what the context factor reads of a request: (equipment available or None, pain, level, weaker side)
 ContextKey = tuple[tuple[str, ...] | None, int, str | None, str | None]
@@ -56,6 +58,7 @@ class ExerciseIndex:
     profiles: Mapping[str, ExerciseProfile]
     level_rank: Mapping[str, int]
     level_label: Mapping[str, str]
+    weights: PlanWeights
     # (imbalance, components believed) -> how well each exercise matches it; filled by the
     # planner, bounded, shared by the assessments of one process
     match_cache: dict[tuple[str, tuple[str, ...]], Mapping[str, float]] = field(
@@ -67,12 +70,12 @@ class ExerciseIndex:
     )
 
 
-def _fit(kb: KnowledgeBase, state_muscle: str, named: str) -> float:
+def _fit(kb: KnowledgeBase, weights: PlanWeights, state_muscle: str, named: str) -> float:
     if named == state_muscle:
-        return FIT["self"]
+        return weights.fit_self
     if state_muscle in kb.members.get(named, ()):
-        return FIT["group"]
-    return FIT["member"]
+        return weights.fit_group
+    return weights.fit_member
 
 
 def _pain_hold_back(kb: KnowledgeBase, exercise_id: str) -> str | None:
@@ -87,12 +90,13 @@ def _pain_hold_back(kb: KnowledgeBase, exercise_id: str) -> str | None:
 
 
 def index_exercises(kb: KnowledgeBase) -> ExerciseIndex:
+    weights = plan_weights(kb)
     by_state: dict[str, tuple[tuple[str, float], ...]] = {}
     for state_id, matches in kb.addressing.items():
         muscle = kb.states[state_id].muscle
         best: dict[str, float] = {}
         for ex_id, named, _role in matches:
-            best[ex_id] = max(best.get(ex_id, 0.0), _fit(kb, muscle, named))
+            best[ex_id] = max(best.get(ex_id, 0.0), _fit(kb, weights, muscle, named))
         by_state[state_id] = tuple(sorted(best.items()))
     by_imbalance = {}
     for imbalance in kb.imbalances.values():
@@ -128,4 +132,5 @@ def index_exercises(kb: KnowledgeBase) -> ExerciseIndex:
         MappingProxyType(profiles),
         MappingProxyType({k: v.rank for k, v in levels.items()}),
         MappingProxyType({k: v.label for k, v in levels.items()}),
+        weights,
     )

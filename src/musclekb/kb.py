@@ -171,6 +171,10 @@ class KnowledgeBase:
         return self._typed("principle", m.Principle)
 
     @cached_property
+    def plan_weights(self) -> Mapping[str, m.PlanWeight]:
+        return self._typed("plan-weight", m.PlanWeight)
+
+    @cached_property
     def regions(self) -> Mapping[str, m.Region]:
         return self._typed("region", m.Region)
 

@@ -26,6 +26,7 @@ __all__ = [
     "MuscleState",
     "Pair",
     "Phase",
+    "PlanWeight",
     "Principle",
     "Region",
     "Role",
@@ -195,6 +196,16 @@ class Exercise(Entity):
 @dataclass(frozen=True)
 class Principle(Entity):
     code: str = ""
+
+
+@dataclass(frozen=True)
+class PlanWeight(Entity):
+    """A number the planner weighs one consideration by (``code``), and the principles it puts
+    into practice."""
+
+    code: str = ""
+    weight: float = 0.0
+    principles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

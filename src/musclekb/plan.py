@@ -1,17 +1,20 @@
 """From believed imbalances and muscle states to a ranked corrective plan.
 
-The score of an exercise is documented in docs/reasoning.md:
+The score of an exercise is documented in docs/reasoning.md, with ``w(code)`` the plan weights of
+the knowledge base (``knowledge/planning.ttl``, read by :mod:`musclekb.plan_weights`):
 
     score = sum over reported imbalances I of  cf(I) x match(exercise, I)
-          + 0.5 x sum over believed states s of  cf(s) x fit(exercise, s)
+          + w(state) x sum over believed states s of  cf(s) x fit(exercise, s)
 
-then multiplied by the context factor. ``fit`` is 1 when the exercise names the muscle itself, 0.8
-when it names a group the muscle belongs to and 0.6 when it names a muscle inside a group, and it
-counts only when the exercise's role fits the state (the role rules: lengthen what is tight,
-strengthen what is weak). ``match`` is the best fit over the imbalance's components (halved for a
-component not itself believed) or the certainty of a remedy rule recommending the exercise for it.
-The context factor: 1.2 for unilateral work when one side is weaker; 0.5 for an exercise one level
-above the person's; excluded when two levels above, when its equipment is not available, when a
+then multiplied by the context factor. ``fit`` is ``w(fit-self)`` when the exercise names the
+muscle itself, ``w(fit-group)`` when it names a group the muscle belongs to and ``w(fit-member)``
+when it names a muscle inside a group, and it counts only when the exercise's role fits the state
+(the role rules: lengthen what is tight, strengthen what is weak). ``match`` is the best fit over
+the imbalance's components (times ``w(component-not-believed)`` for a component not itself
+believed) or the certainty of a remedy rule recommending the exercise for it. The context factor:
+``w(unilateral-weaker-side)`` for unilateral work when one side is weaker; ``w(one-level-above)``
+for an exercise one level above the person's and ``w(two-levels-above)`` for one two or more
+above (a factor of 0 excludes it); excluded as well when its equipment is not available, when a
 contraindication applies (pain level, experience level), or, with pain, when its kind or load is
 not safe to start with in pain (loaded, jumping and plyometric work is held back).
 
@@ -40,10 +43,6 @@ if TYPE_CHECKING:
     from musclekb.trace import Belief
 
 __all__ = ["Candidate", "PlanResult", "build_plan"]
-
-STATE_WEIGHT = 0.5
-UNILATERAL_BONUS = 1.2
-LEVEL_ABOVE_FACTOR = 0.5
 
 # what an exercise that nothing in the context touches gets: shared by all of them
 _NEUTRAL: Verdict = (1.0, (), ())
@@ -220,17 +219,23 @@ def _context_factor(
             excluded.append(f"{label} (level {index.level_label[ctx.level]})")
     if ctx.pain > 0 and ex.pain_hold_back:
         excluded.append(ex.pain_hold_back)
+    weights = index.weights
     if ctx.level is not None and ex.level_rank is not None:
         gap = ex.level_rank - index.level_rank[ctx.level]
-        level = index.level_label[ctx.level]
-        if gap >= 2:
-            excluded.append(f"two levels above {level}")
-        elif gap == 1:
-            factor *= LEVEL_ABOVE_FACTOR
-            reasons.append(f"one level above {level}: x{LEVEL_ABOVE_FACTOR}")
+        if gap >= 1:
+            level = index.level_label[ctx.level]
+            above = "one level" if gap == 1 else "two levels" if gap == 2 else f"{gap} levels"
+            above_factor = weights.one_level_above if gap == 1 else weights.two_levels_above
+            if above_factor == 0:
+                excluded.append(f"{above} above {level}")
+            else:
+                factor *= above_factor
+                reasons.append(f"{above} above {level}: x{above_factor:g}")
     if ex.unilateral and weaker is not None:
-        factor *= UNILATERAL_BONUS
-        reasons.append(f"unilateral work for the weaker ({weaker}) side: x{UNILATERAL_BONUS}")
+        factor *= weights.unilateral_weaker_side
+        reasons.append(
+            f"unilateral work for the weaker ({weaker}) side: x{weights.unilateral_weaker_side:g}"
+        )
     if factor == 1.0 and not excluded and not reasons:
         return _NEUTRAL
     return (factor, tuple(excluded), tuple(reasons))
@@ -254,15 +259,15 @@ def _match(
     index: ExerciseIndex, tables: Tables, imbalance: str, held: tuple[str, ...]
 ) -> Mapping[str, float]:
     """How well each exercise matches ``imbalance`` when the components in ``held`` are believed:
-    the best fit through a believed component, or half the best fit through any, or the certainty
-    of a remedy rule. It depends only on which components are held, so it is kept and reused."""
+    the best fit through a believed component, or the best fit through any times the plan weight
+    ``component-not-believed``, or the certainty of a remedy rule. It depends only on which components are held, so it is kept and reused."""
     key = (imbalance, held)
     found = index.match_cache.get(key)
     if found is not None:
         return found
     match: dict[str, float] = {}
     for ex_id, options in index.by_imbalance.get(imbalance, ()):
-        value = 0.5 * options[0][0]
+        value = index.weights.component_not_believed * options[0][0]
         for fit, component in options:
             if fit <= value:
                 break
@@ -287,8 +292,9 @@ def build_plan(
     """Score every exercise that addresses a believed state or a reported imbalance."""
     by_state = index.by_state
     scores: dict[str, float] = defaultdict(float)
+    state_weight = index.weights.state
     for s in states:
-        weight = STATE_WEIGHT * s.cf
+        weight = state_weight * s.cf
         for ex_id, fit in by_state.get(s.id, ()):
             scores[ex_id] += weight * fit
     believed = {(b.id, b.side) for b in states}

@@ -104,6 +104,8 @@ def _compile_property(shapes: Graph, node: Node) -> PropertyShape:
     pattern = value(SH.pattern)
     min_count, max_count = value(SH.minCount), value(SH.maxCount)
     message = value(SH.message)
+    # compared with None: a bound of 0 is a Literal that is false in a boolean test
+    min_inclusive, max_inclusive = value(SH.minInclusive), value(SH.maxInclusive)
     return PropertyShape(
         path=path,
         min_count=int(min_count) if isinstance(min_count, Literal) else None,
@@ -111,8 +113,8 @@ def _compile_property(shapes: Graph, node: Node) -> PropertyShape:
         cls=value(SH["class"]) if isinstance(value(SH["class"]), URIRef) else None,  # type: ignore[arg-type]
         datatype=value(SH.datatype) if isinstance(value(SH.datatype), URIRef) else None,  # type: ignore[arg-type]
         allowed=frozenset(Collection(shapes, in_list)) if in_list is not None else None,
-        min_inclusive=_number(value(SH.minInclusive)) if value(SH.minInclusive) else None,  # type: ignore[arg-type]
-        max_inclusive=_number(value(SH.maxInclusive)) if value(SH.maxInclusive) else None,  # type: ignore[arg-type]
+        min_inclusive=_number(min_inclusive) if min_inclusive is not None else None,
+        max_inclusive=_number(max_inclusive) if max_inclusive is not None else None,
         pattern=re.compile(str(pattern)) if pattern is not None else None,
         languages=(
             frozenset(str(x) for x in Collection(shapes, lang_list))

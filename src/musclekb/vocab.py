@@ -47,6 +47,7 @@ class MK(DefinedNamespace):
     PairKind: URIRef  # pair kind
     PatternRule: URIRef  # pattern rule
     Phase: URIRef  # plan phase
+    PlanWeight: URIRef  # plan weight
     Principle: URIRef  # principle
     RemedyRule: URIRef  # remedy rule
     RoleRule: URIRef  # role rule
@@ -109,6 +110,7 @@ class MK(DefinedNamespace):
     phase: URIRef  # phase
     procedure: URIRef  # procedure
     progression: URIRef  # progression
+    putsIntoPractice: URIRef  # puts into practice
     rank: URIRef  # rank
     reading: URIRef  # reading
     realisedBy: URIRef  # realised by
@@ -137,6 +139,7 @@ class MK(DefinedNamespace):
     unit: URIRef  # unit
     valueAbove: URIRef  # value above
     valueBelow: URIRef  # value below
+    weight: URIRef  # weight
     # individuals
     Antagonistic: URIRef  # antagonistic
     Contralateral: URIRef  # contralateral (left vs right)
