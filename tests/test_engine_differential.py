@@ -41,7 +41,7 @@ def reference_beliefs(
     kb: musclekb.KnowledgeBase, request: dict[str, Any]
 ) -> dict[tuple[str, str, str], float]:
     """Every state and imbalance belief per side, computed the slow, obvious way."""
-    threshold = request.get("threshold", 0.2)
+    threshold = request.get("threshold", kb.report_threshold)
     causes = set((request.get("context") or {}).get("causes") or [])
 
     facts = set()  # (sign, side, premise cf)

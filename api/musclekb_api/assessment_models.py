@@ -78,8 +78,11 @@ class AssessmentBody(_Strict):
     findings: list[FindingIn] = Field(default_factory=list)
     measurements: list[MeasurementIn] = Field(default_factory=list)
     context: ContextIn = Field(default_factory=lambda: ContextIn())
-    threshold: Annotated[float, Field(strict=True, ge=0, lt=1, allow_inf_nan=False)] = Field(
-        default=0.2, description="Conclusions at or below this certainty are not reported."
+    threshold: Annotated[float, Field(strict=True, ge=0, lt=1, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description="Conclusions at or below this certainty are not reported. Left out (or "
+        "null): the knowledge base's report threshold (MYCIN's, in the shipped one); "
+        "the answer's `threshold` gives the one used.",
     )
 
     def request(self) -> dict[str, Any]:

@@ -344,7 +344,13 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
         )
     )
     out["principle"] = dict(
-        _collect(r, "principle", lambda s, b: m.Principle(**b, code=r.text(s, MK.code)))
+        _collect(
+            r,
+            "principle",
+            lambda s, b: m.Principle(
+                **b, code=r.text(s, MK.code), report_threshold=r.num(s, MK.reportThreshold)
+            ),
+        )
     )
     out["plan-weight"] = dict(
         _collect(

@@ -239,6 +239,8 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
 
     def derive(self, request: AssessmentRequest, measured: list[dict[str, Any]]) -> Derivation:
         """Run the rules for ``request`` (``measured``: one dict per measurement side)."""
+        if request.threshold is None:
+            raise ValueError("derive() takes a parsed request: parse_request() sets its threshold")
         d = Derivation(request.threshold, request.context.causes)
         self.run_state = d
         try:

@@ -13,7 +13,8 @@ from rdflib import Graph
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from musclekb import model as m
-from musclekb.errors import LookupFailedError
+from musclekb.errors import KnowledgeInvalidError, LookupFailedError
+from musclekb.report import Violation
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -169,6 +170,27 @@ class KnowledgeBase:
     @cached_property
     def principles(self) -> Mapping[str, m.Principle]:
         return self._typed("principle", m.Principle)
+
+    @cached_property
+    def report_threshold(self) -> float:
+        """The certainty at or below which a conclusion counts as unknown, given by one principle
+        (``mk:reportThreshold``); an assessment request may set its own."""
+        given = [p for p in self.principles.values() if p.report_threshold is not None]
+        if len(given) != 1 or not 0 <= cast(float, given[0].report_threshold) < 1:
+            raise KnowledgeInvalidError(
+                [
+                    Violation(
+                        "principles.ttl",
+                        ", ".join(p.id for p in given) or "mk:reportThreshold",
+                        "mk:reportThreshold",
+                        "the reasoner reads one report threshold, from 0 up to but not including "
+                        f"1, and the knowledge base gives {len(given)} "
+                        f"({', '.join(f'{p.report_threshold:g}' for p in given) or 'none'})",
+                        "report-threshold-violation",
+                    )
+                ]
+            )
+        return cast(float, given[0].report_threshold)
 
     @cached_property
     def plan_weights(self) -> Mapping[str, m.PlanWeight]:

@@ -196,6 +196,7 @@ class Exercise(Entity):
 @dataclass(frozen=True)
 class Principle(Entity):
     code: str = ""
+    report_threshold: float | None = None  # set by the one principle that gives it
 
 
 @dataclass(frozen=True)

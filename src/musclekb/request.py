@@ -61,10 +61,13 @@ class Context:
 
 @dataclass(frozen=True)
 class AssessmentRequest:
+    """What an assessment reasons from. ``threshold`` None stands for the knowledge base's report
+    threshold, which :func:`parse_request` puts in its place."""
+
     findings: tuple[Finding, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     context: Context = field(default_factory=Context)
-    threshold: float = 0.2
+    threshold: float | None = None
 
 
 class _Collector:
@@ -272,14 +275,19 @@ def parse_request(
     extra = sorted(set(raw) - {"findings", "measurements", "context", "threshold"})
     if extra:
         c.add("request", f"unexpected field(s) {', '.join(extra)}")
-    threshold = raw.get("threshold", 0.2)
-    if (
+    threshold = raw.get("threshold")
+    if threshold is None:
+        threshold = kb.report_threshold
+    elif (
         isinstance(threshold, bool)
         or not isinstance(threshold, (int, float))
         or not 0 <= threshold < 1
     ):
-        c.add("threshold", f"expected a number from 0 up to (not including) 1, got {threshold!r}")
-        threshold = 0.2
+        c.add(
+            "threshold",
+            "expected a number from 0 up to (not including) 1, or leave it out for the "
+            f"knowledge base's {kb.report_threshold:g}; got {threshold!r}",
+        )
     findings = _findings(c, raw.get("findings"))
     measurements = _measurements(c, raw.get("measurements"))
     context = _context(c, raw.get("context"))

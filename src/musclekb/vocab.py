@@ -118,6 +118,7 @@ class MK(DefinedNamespace):
     referral: URIRef  # referral
     region: URIRef  # body region
     regression: URIRef  # regression
+    reportThreshold: URIRef  # report threshold
     reps: URIRef  # repetitions
     secondAction: URIRef  # second action
     secondMuscle: URIRef  # second muscle
