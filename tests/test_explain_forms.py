@@ -104,3 +104,10 @@ def test_sentences_are_shared_across_assessments_but_trees_are_not(
     first["states"][0]["explanation"]["tree"]["certainty"] = -1.0
     assert second["states"][0]["explanation"]["tree"]["certainty"] != -1.0
     assert reasoner.assess(REQUEST).to_dict()["states"][0]["explanation"]["tree"]["certainty"] > 0
+
+
+@pytest.mark.parametrize("form", EXPLAIN_FORMS)
+def test_to_dict_is_plain_json_data(result: musclekb.Assessment, form: str) -> None:
+    """What ``to_dict`` gives equals what its JSON parses back to: lists, not tuples, all the way
+    down (a tuple would compare unequal to the list a client parses)."""
+    assert result.to_dict(explain=form) == json.loads(result.to_json(explain=form))

@@ -139,8 +139,9 @@ class Explainer:
         certainty shares (the certainties of its premises and its conclusion follow)."""
         rule = self.kb.rules[c.rule]
         return (
-            ("rule", c.rule), ("label", rule.label), ("sources", rule.sources),
-            ("source_files", self.phrases.source_names(c.rule)), ("rule_certainty", c.rule_cf),
+            ("rule", c.rule), ("label", rule.label), ("sources", list(rule.sources)),
+            ("source_files", list(self.phrases.source_names(c.rule))),
+            ("rule_certainty", c.rule_cf),
         )  # fmt: skip
 
     def premise_items(self, p: Premise) -> _Items:
