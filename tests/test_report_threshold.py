@@ -65,4 +65,4 @@ def test_a_base_without_a_usable_threshold_is_refused(kb_copy: Path, value: str,
         musclekb.load(kb_copy)
     unchecked = musclekb.load(kb_copy, validate=False)
     with pytest.raises(musclekb.KnowledgeInvalidError, match=re.escape(f"knowledge base {says}")):
-        musclekb.Reasoner(unchecked).assess({"findings": FINDINGS})
+        musclekb.Reasoner(unchecked)

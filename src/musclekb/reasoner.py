@@ -57,6 +57,9 @@ class Reasoner:
 
     def __init__(self, kb: KnowledgeBase, *, table_entries: int = TABLE_ENTRIES) -> None:
         self.kb = kb
+        # what a request leaves out (KnowledgeInvalidError now, not at the first assessment,
+        # when the knowledge base was loaded unchecked and lacks it)
+        self.report_threshold = kb.report_threshold
         self.tables = compile_tables(kb)
         self.exercises = index_exercises(kb)
         self.phrases = Phrasebook(kb, table_entries)
