@@ -37,20 +37,42 @@ def _set_weights(kb_copy: Path, **weights: float) -> None:
 
 
 def _verdicts(kb: musclekb.KnowledgeBase) -> dict[str, tuple[float, float, tuple[str, ...]]]:
+    """Each scored exercise's score, context factor, and reasons and exclusions (each without
+    the plan weight it cites, checked on its own)."""
     plan = musclekb.Reasoner(kb).assess(REQUEST)._plan
-    return {ex: (c.score, c.factor, (*c.excluded, *c.reasons)) for ex, c in plan.candidates.items()}
+    cited = plan.index.weights.cited.values()
+    out = {}
+    for ex, c in plan.candidates.items():
+        notes = []
+        for note in (*c.excluded, *c.reasons):
+            note, _, citation = note.partition(" (plan-weight-")
+            assert not citation or f"(plan-weight-{citation}" in cited, note
+            notes.append(note)
+        out[ex] = (c.score, c.factor, tuple(notes))
+    return out
 
 
 def test_every_weight_comes_from_one_plan_weight(kb: musclekb.KnowledgeBase) -> None:
     weights = plan_weights(kb)
     by_code = {w.code: w for w in kb.plan_weights.values()}
-    assert sorted(by_code) == sorted(f.name.replace("_", "-") for f in fields(PlanWeights))
-    for f in fields(PlanWeights):
+    assert sorted(by_code) == sorted(f.name.replace("_", "-") for f in fields(PlanWeights)[:-1])
+    for f in fields(PlanWeights)[:-1]:  # the numbers, then how they are cited
         entity = by_code[f.name.replace("_", "-")]
         assert getattr(weights, f.name) == entity.weight
         assert entity.sources and entity.principles
         assert all(p in kb.principles for p in entity.principles)
     assert musclekb.Reasoner(kb).exercises.weights == weights
+
+
+def test_reasons_cite_the_plan_weight_and_its_sources(kb: musclekb.KnowledgeBase) -> None:
+    plan = musclekb.Reasoner(kb).assess(REQUEST)._plan
+    unilateral = kb.plan_weights["plan-weight-unilateral-weaker-side"]
+    files = [kb.sources[s].file_name for s in unilateral.sources]
+    reason = next(r for c in plan.candidates.values() for r in c.reasons if "unilateral" in r)
+    assert reason == (
+        "unilateral work for the weaker (left) side: x1.2 "
+        f"(plan-weight-unilateral-weaker-side, source {', '.join(files)})"
+    )
 
 
 def test_changed_weights_change_the_plan(kb: musclekb.KnowledgeBase, kb_copy: Path) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
     from musclekb.trace import Belief, Contribution, Premise
 
-__all__ = ["TABLE_ENTRIES", "Phrasebook", "hedge"]
+__all__ = ["TABLE_ENTRIES", "Phrasebook", "hedge", "source_names"]
 
 # entries in each of the largest tables: the JSON pieces of explanations (a few kilobytes each) and
 # the firings they are made of. At this size a worker's tables hold the muscle states of a few
@@ -26,6 +26,14 @@ __all__ = ["TABLE_ENTRIES", "Phrasebook", "hedge"]
 TABLE_ENTRIES = 32768
 T = TypeVar("T")
 A = TypeVar("A")
+
+
+def source_names(kb: KnowledgeBase, source_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Sources as explanations cite them: the file name of an article, else the reference's id."""
+    return tuple(
+        src.file_name if src.file_name.endswith(".txt") else src.id
+        for src in (kb.sources[sid] for sid in source_ids)
+    )
 
 
 def hedge(cf: float) -> str:
@@ -104,10 +112,7 @@ class Phrasebook:
         """The sources of a rule: the file name of an article, else the reference's id."""
         found = self._sources.get(rule_id)
         if found is None:
-            found = self._sources[rule_id] = tuple(
-                src.file_name if src.file_name.endswith(".txt") else src.id
-                for src in (self.kb.sources[sid] for sid in self.kb.rules[rule_id].sources)
-            )
+            found = self._sources[rule_id] = source_names(self.kb, self.kb.rules[rule_id].sources)
         return found
 
     def state(self, state_id: str, side: str | None) -> str:

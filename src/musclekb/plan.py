@@ -225,16 +225,18 @@ def _context_factor(
         if gap >= 1:
             level = index.level_label[ctx.level]
             above = "one level" if gap == 1 else "two levels" if gap == 2 else f"{gap} levels"
-            above_factor = weights.one_level_above if gap == 1 else weights.two_levels_above
+            name = "one_level_above" if gap == 1 else "two_levels_above"
+            above_factor: float = getattr(weights, name)
             if above_factor == 0:
-                excluded.append(f"{above} above {level}")
+                excluded.append(f"{above} above {level} {weights.cited[name]}")
             else:
                 factor *= above_factor
-                reasons.append(f"{above} above {level}: x{above_factor:g}")
+                reasons.append(f"{above} above {level}: x{above_factor:g} {weights.cited[name]}")
     if ex.unilateral and weaker is not None:
         factor *= weights.unilateral_weaker_side
         reasons.append(
-            f"unilateral work for the weaker ({weaker}) side: x{weights.unilateral_weaker_side:g}"
+            f"unilateral work for the weaker ({weaker}) side: x{weights.unilateral_weaker_side:g} "
+            + weights.cited["unilateral_weaker_side"]
         )
     if factor == 1.0 and not excluded and not reasons:
         return _NEUTRAL

@@ -4,18 +4,23 @@ Each field is the ``mk:weight`` of the ``mk:PlanWeight`` whose ``mk:code`` is th
 with hyphens (``fit_self`` <- ``"fit-self"``); the shipped values and the principles they put into
 practice are in ``knowledge/planning.ttl``, and ``docs/reasoning.md`` shows where each enters the
 score. A knowledge base that lacks one cannot plan: :func:`plan_weights` names what is missing.
+Each weight comes with how a reason that uses it cites it (:attr:`PlanWeights.cited`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from musclekb.errors import KnowledgeInvalidError
+from musclekb.phrases import source_names
 from musclekb.report import Violation
 
 if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
+    from musclekb.model import PlanWeight
 
 __all__ = ["PlanWeights", "plan_weights"]
 
@@ -30,21 +35,28 @@ class PlanWeights:
     unilateral_weaker_side: float  # context factor: one side at a time, one side weaker
     one_level_above: float  # context factor: one experience level above the person's
     two_levels_above: float  # ... two or more (0: left out of the plan)
+    # field name -> "(<plan weight id>, source <files>)", for the reasons that use it
+    cited: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def plan_weights(kb: KnowledgeBase) -> PlanWeights:
     """The plan weights of ``kb``; :class:`~musclekb.errors.KnowledgeInvalidError` naming each
     code that no plan weight (or more than one) gives."""
-    by_code: dict[str, list[float]] = {}
+    by_code: dict[str, list[PlanWeight]] = {}
     for w in kb.plan_weights.values():
-        by_code.setdefault(w.code, []).append(w.weight)
+        by_code.setdefault(w.code, []).append(w)
     values: dict[str, float] = {}
+    cited: dict[str, str] = {}
     problems = []
     for f in fields(PlanWeights):
+        if f.name == "cited":
+            continue
         code = f.name.replace("_", "-")
         found = by_code.get(code, [])
         if len(found) == 1:
-            values[f.name] = found[0]
+            values[f.name] = found[0].weight
+            sources = ", ".join(source_names(kb, found[0].sources))
+            cited[f.name] = f"({found[0].id}, source {sources})"
             continue
         problems.append(
             Violation(
@@ -58,4 +70,4 @@ def plan_weights(kb: KnowledgeBase) -> PlanWeights:
         )
     if problems:
         raise KnowledgeInvalidError(problems)
-    return PlanWeights(**values)
+    return PlanWeights(**values, cited=MappingProxyType(cited))
