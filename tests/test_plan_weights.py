@@ -7,14 +7,13 @@ a knowledge base without one of the weights is refused with the missing code nam
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import musclekb
-from musclekb.plan_weights import PlanWeights, plan_weights
+from musclekb.plan_weights import WEIGHTS, plan_weights
 
 # weaker on the left, a beginner: unilateral work is favoured and harder work is held back
 REQUEST: dict[str, Any] = {
@@ -55,10 +54,10 @@ def _verdicts(kb: musclekb.KnowledgeBase) -> dict[str, tuple[float, float, tuple
 def test_every_weight_comes_from_one_plan_weight(kb: musclekb.KnowledgeBase) -> None:
     weights = plan_weights(kb)
     by_code = {w.code: w for w in kb.plan_weights.values()}
-    assert sorted(by_code) == sorted(f.name.replace("_", "-") for f in fields(PlanWeights)[:-1])
-    for f in fields(PlanWeights)[:-1]:  # the numbers, then how they are cited
-        entity = by_code[f.name.replace("_", "-")]
-        assert getattr(weights, f.name) == entity.weight
+    assert sorted(by_code) == sorted(name.replace("_", "-") for name in WEIGHTS)
+    for name in WEIGHTS:
+        entity = by_code[name.replace("_", "-")]
+        assert getattr(weights, name) == entity.weight
         assert entity.sources and entity.principles
         assert all(p in kb.principles for p in entity.principles)
     assert musclekb.Reasoner(kb).exercises.weights == weights

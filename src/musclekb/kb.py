@@ -186,7 +186,7 @@ class KnowledgeBase:
                         "the reasoner reads one report threshold, from 0 up to but not including "
                         f"1, and the knowledge base gives {len(given)} "
                         f"({', '.join(f'{p.report_threshold:g}' for p in given) or 'none'})",
-                        "report-threshold-violation",
+                        "report-threshold",
                     )
                 ]
             )

@@ -262,7 +262,8 @@ def _match(
 ) -> Mapping[str, float]:
     """How well each exercise matches ``imbalance`` when the components in ``held`` are believed:
     the best fit through a believed component, or the best fit through any times the plan weight
-    ``component-not-believed``, or the certainty of a remedy rule. It depends only on which components are held, so it is kept and reused."""
+    ``component-not-believed``, or the certainty of a remedy rule. It depends only on which
+    components are held, so it is kept and reused."""
     key = (imbalance, held)
     found = index.match_cache.get(key)
     if found is not None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
     from musclekb.model import PlanWeight
 
-__all__ = ["PlanWeights", "plan_weights"]
+__all__ = ["WEIGHTS", "PlanWeights", "plan_weights"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class PlanWeights:
     cited: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
+# the fields that hold a weight, each read from the plan weight whose code is its name with hyphens
+WEIGHTS = tuple(f.name for f in fields(PlanWeights) if f.name != "cited")
+
+
 def plan_weights(kb: KnowledgeBase) -> PlanWeights:
     """The plan weights of ``kb``; :class:`~musclekb.errors.KnowledgeInvalidError` naming each
     code that no plan weight (or more than one) gives."""
@@ -48,15 +52,13 @@ def plan_weights(kb: KnowledgeBase) -> PlanWeights:
     values: dict[str, float] = {}
     cited: dict[str, str] = {}
     problems = []
-    for f in fields(PlanWeights):
-        if f.name == "cited":
-            continue
-        code = f.name.replace("_", "-")
+    for name in WEIGHTS:
+        code = name.replace("_", "-")
         found = by_code.get(code, [])
         if len(found) == 1:
-            values[f.name] = found[0].weight
+            values[name] = found[0].weight
             sources = ", ".join(source_names(kb, found[0].sources))
-            cited[f.name] = f"({found[0].id}, source {sources})"
+            cited[name] = f"({found[0].id}, source {sources})"
             continue
         problems.append(
             Violation(
@@ -65,7 +67,7 @@ def plan_weights(kb: KnowledgeBase) -> PlanWeights:
                 "mk:code",
                 f'the planner reads exactly one plan weight with code "{code}", and the '
                 f"knowledge base has {len(found)}; give it once",
-                "plan-weight-count-violation",
+                "plan-weight-count",
             )
         )
     if problems:
