@@ -485,6 +485,37 @@ def test_malformed_json_says_where(api_client: TestClient, text: str, where: str
     assert where in errors[0]["msg"], errors
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        pytest.param("[" * 60_000, "nested too deeply", id="arrays-nested-60000-deep"),
+        pytest.param('{"a":' * 10_000 + "1" + "}" * 10_000, "nested too deeply", id="objects"),
+        pytest.param(
+            '{"context": {"pain": ' + "1" * 5_000 + "}}",
+            "line 1, column 22: a number with 5000 digits",
+            id="integer-of-5000-digits",
+        ),
+        pytest.param(
+            '{"findings": [],\n "measurements": [{"measure": "slb-hold-time", "left": '
+            + "9" * 4_400
+            + ', "right": 1}]}',
+            "line 2, column 56: a number with 4400 digits",
+            id="integer-on-line-2",
+        ),
+    ],
+)
+@pytest.mark.parametrize("url", [URL, WHY_NOT])
+def test_json_python_cannot_read_is_422_not_400(
+    api_client: TestClient, url: str, text: str, where: str
+) -> None:
+    """JSON nested past the reader's recursion limit, or an integer longer than Python converts,
+    is refused as invalid JSON that says what and where (FastAPI alone answers a bare 400)."""
+    response = api_client.post(url, content=text, headers={"content-type": "application/json"})
+    errors = _errors(response)
+    assert errors[0]["loc"] == ["body"]
+    assert where in errors[0]["msg"], errors
+
+
 def test_body_that_is_not_json_is_415(api_client: TestClient) -> None:
     response = api_client.post(URL, content=b"findings=x", headers={"content-type": "text/plain"})
     assert "application/json" in _problem(response, 415)["detail"]
@@ -563,6 +594,82 @@ def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         assert client.post(URL, json=big).status_code == 413
 
 
+@pytest.fixture(scope="module")
+def three_problems() -> Iterator[TestClient]:
+    """A server that lists at most three problems in a 422."""
+    with TestClient(create_app(Settings(max_problems=3))) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("body", "listed", "unlisted"),
+    [
+        pytest.param(
+            {"context": {"causes": [f"no-such-cause-{i}" for i in range(5)]}},
+            [["body", "context", "causes", i] for i in range(3)],
+            2,
+            id="unknown-ids",
+        ),
+        pytest.param(
+            {"context": {"causes": [1, 2, 3, 4, 5]}},
+            [["body", "context", "causes", i] for i in range(3)],
+            2,
+            id="type-errors-counted-once",
+        ),
+        pytest.param(
+            {"findings": [{"sign": "no-such-sign", "side": "left"}] * 3, "threshold": "high"},
+            [["body", "findings", i, "sign"] for i in range(3)],
+            1,
+            id="type-error-after-the-listed-ones",
+        ),
+        pytest.param(
+            {"findings": [{"sign": KNEE_IN, "side": "up"}], "context": {"causes": ["x", "y"]}},
+            [
+                ["body", "findings", 0, "side"],
+                ["body", "context", "causes", 0],
+                ["body", "context", "causes", 1],
+            ],
+            0,
+            id="exactly-the-limit",
+        ),
+    ],
+)
+def test_a_422_lists_the_first_problems_and_counts_the_rest(
+    three_problems: TestClient, body: dict[str, Any], listed: list[Any], unlisted: int
+) -> None:
+    response = three_problems.post(URL, json=body)
+    errors = _errors(response)
+    assert [e["loc"] for e in errors] == listed
+    problem = response.json()
+    assert problem.get("unlisted", 0) == unlisted
+    assert ("unlisted" in problem) == bool(unlisted)  # present only when something is left out
+    assert problem["detail"].endswith(f"... and {unlisted} more") == bool(unlisted)
+
+
+def test_why_not_counts_an_unknown_target_past_the_limit(three_problems: TestClient) -> None:
+    body = {"context": {"causes": ["x", "y", "z"]}, "target": "hunched-postur"}
+    problem = _problem(three_problems.post(WHY_NOT, json=body), 422)
+    assert [e["loc"][-1] for e in problem["errors"]] == [0, 1, 2]
+    assert problem["unlisted"] == 1
+    body["context"] = {"causes": ["x"]}
+    errors = _errors(three_problems.post(WHY_NOT, json=body))
+    assert (
+        errors[-1]["loc"] == ["body", "target"] and "hunched-posture" in errors[-1]["suggestions"]
+    )
+
+
+def test_a_body_of_thousands_of_unknown_ids_gets_a_short_answer(api_client: TestClient) -> None:
+    """Every id is counted, the first hundred listed with their closest ids: the answer stays
+    a few kilobytes, not one entry (and one search through every id) per id sent."""
+    causes = [f"cause-dominant-sid{i}" for i in range(2500)]
+    response = api_client.post(URL, json={"context": {"causes": causes}})
+    problem = _problem(response, 422)
+    assert len(problem["errors"]) == Settings().max_problems == 100
+    assert problem["unlisted"] == 2400
+    assert all("cause-dominant-side" in e["suggestions"] for e in problem["errors"])
+    assert len(response.content) < 40_000
+
+
 def test_settings_read_from_the_environment() -> None:
     settings = settings_from({"MUSCLEKB_MAX_FINDINGS": "7", "MUSCLEKB_SPARQL_TIMEOUT": "1.5"})
     assert settings.max_findings == 7 and settings.sparql_timeout == 1.5
@@ -572,6 +679,11 @@ def test_settings_read_from_the_environment() -> None:
     with pytest.raises(ValueError, match="MUSCLEKB_SPARQL_TIMEOUT"):
         settings_from({"MUSCLEKB_SPARQL_TIMEOUT": "nan"})
     assert settings_from({"MUSCLEKB_TABLE_ENTRIES": "4096"}).table_entries == 4096
+    assert settings_from({"MUSCLEKB_MAX_PROBLEMS": "7"}).max_problems == 7
+    with pytest.raises(
+        ValueError, match="MUSCLEKB_MAX_PROBLEMS must be a whole number of at least 1"
+    ):
+        settings_from({"MUSCLEKB_MAX_PROBLEMS": "0"})
     with pytest.raises(
         ValueError, match="MUSCLEKB_TABLE_ENTRIES must be a whole number of at least 2"
     ):

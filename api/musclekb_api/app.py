@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = settings or get_settings()
         app.state.kb = musclekb.load(chosen.knowledge_dir)
-        app.state.reasoner = musclekb.Reasoner(app.state.kb, table_entries=chosen.table_entries)
+        app.state.reasoner = musclekb.Reasoner(
+            app.state.kb, table_entries=chosen.table_entries, max_suggested=chosen.max_problems
+        )
         app.state.search_index = SearchIndex.build(app.state.kb)
         app.state.store = GraphStore(app.state.kb, chosen)
         # Everything built so far lives as long as the process: keep the cyclic garbage

@@ -3,7 +3,8 @@
 Request errors (422) carry ``errors: [{"loc", "msg", "suggestions"}]`` whether FastAPI found them
 (wrong types, malformed JSON) or the library did (unknown ids, contradictory findings, ...):
 ``loc`` is a path such as ``["body", "findings", 0, "sign"]``, ``suggestions`` the closest valid
-values when there are any.
+values when there are any. At most ``max_problems`` (a setting) are listed; ``unlisted`` counts
+the others when there are any.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from musclekb import AssessmentInputError, InputProblem, LookupFailedError, MuscleKBError
 from musclekb_api.graphstore import SparqlError
+from musclekb_api.state import current_settings
 
 __all__ = [
     "ApiProblem",
     "input_error_items",
     "install_problem_handlers",
+    "json_position",
     "location",
     "not_found_doc",
     "problem",
@@ -103,7 +106,8 @@ def input_error_items(problems: tuple[InputProblem, ...]) -> list[dict[str, Any]
     ]
 
 
-def _json_position(doc: object, pos: int) -> str:
+def json_position(doc: object, pos: int) -> str:
+    """Where character ``pos`` of a JSON text is, as a person reads it: line and column."""
     if not isinstance(doc, str | bytes):
         return f"character {pos}"
     text = doc if isinstance(doc, str) else doc.decode("utf-8", "replace")
@@ -120,7 +124,7 @@ def _validation_item(error: Mapping[str, Any], body: object) -> dict[str, Any]:
     suggestions: list[str] = []
     if kind == "json_invalid":
         pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
-        msg = f"invalid JSON at {_json_position(body, pos)}: {ctx.get('error', 'cannot parse')}"
+        msg = f"invalid JSON at {json_position(body, pos)}: {ctx.get('error', 'cannot parse')}"
         loc = loc[:1]
     elif kind == "missing" and loc == ["body"]:
         msg = "a JSON body is required (send {} for an empty assessment)"
@@ -132,6 +136,12 @@ def _validation_item(error: Mapping[str, Any], body: object) -> dict[str, Any]:
     return {"loc": loc, "msg": msg, "suggestions": suggestions}
 
 
+def _listed(errors: list[dict[str, Any]], unlisted: int) -> dict[str, Any]:
+    """The fields of a 422 that list its problems: ``errors``, and ``unlisted`` when some were
+    left out."""
+    return {"errors": errors, "unlisted": unlisted} if unlisted else {"errors": errors}
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Map every error the service can meet to a problem-details response."""
 
@@ -140,19 +150,33 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(404, "Not found", str(exc), suggestions=list(exc.suggestions))
 
     @app.exception_handler(AssessmentInputError)
-    async def _assessment_input(_: Request, exc: AssessmentInputError) -> JSONResponse:
-        errors = input_error_items(exc.problems)
-        return problem(422, "Invalid assessment request", str(exc), errors=errors)
+    async def _assessment_input(request: Request, exc: AssessmentInputError) -> JSONResponse:
+        limit = current_settings(request).max_problems
+        errors = input_error_items(exc.problems[:limit])
+        unlisted = len(exc.problems) - len(errors)
+        detail = exc.render(limit)
+        return problem(422, "Invalid assessment request", detail, **_listed(errors, unlisted))
 
     @app.exception_handler(MuscleKBError)
     async def _domain(_: Request, exc: MuscleKBError) -> JSONResponse:
         return problem(422, "Unprocessable request", str(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_validation_item(e, getattr(exc, "body", None)) for e in exc.errors()]
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        found = exc.errors()
+        limit = current_settings(request).max_problems
+        unlisted = max(0, len(found) - limit)
+        body = getattr(exc, "body", None)
+        errors = [_validation_item(e, body) for e in found[:limit]]
         where = "; ".join(f"{'/'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
-        return problem(422, "Invalid request", where or "the request is not valid", errors=errors)
+        if unlisted:
+            where += f"; ... and {unlisted} more"
+        return problem(
+            422,
+            "Invalid request",
+            where or "the request is not valid",
+            **_listed(errors, unlisted),
+        )
 
     @app.exception_handler(ApiProblem)
     async def _api(_: Request, exc: ApiProblem) -> JSONResponse:

@@ -107,11 +107,22 @@ class InputProblem:
 
 
 class AssessmentInputError(MuscleKBError):
-    """The assessment request is not valid; ``problems`` lists every problem found."""
+    """The assessment request is not valid; ``problems`` lists every problem found (the message
+    shows the first :attr:`SHOWN`)."""
+
+    SHOWN = 100
 
     def __init__(self, problems: Sequence[InputProblem]) -> None:
         self.problems = tuple(problems)
-        super().__init__(
+        super().__init__(self.render(self.SHOWN))
+
+    def render(self, shown: int) -> str:
+        """How many problems there are, then the first ``shown``, one per line."""
+        lines = [p.render() for p in self.problems[:shown]]
+        more = len(self.problems) - len(lines)
+        tail = f"\n... and {more} more" if more > 0 else ""
+        return (
             f"the assessment request has {len(self.problems)} problem(s):\n"
-            + "\n".join(p.render() for p in self.problems)
+            + "\n".join(lines)
+            + tail
         )

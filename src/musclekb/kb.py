@@ -223,6 +223,11 @@ class KnowledgeBase:
         candidates = list(items) + [e.label for e in items.values()]
         raise LookupFailedError(kind, key, difflib.get_close_matches(key, candidates, n=3))
 
+    def named(self, kind: str, text: str) -> list[str]:
+        """The ids of the entities of ``kind`` one of whose names is ``text`` (case and hyphens
+        ignored); :meth:`find_label` looks through every kind."""
+        return list(self._labels[kind].get(_norm(text), ()))
+
     def find_label(self, text: str) -> list[m.Entity]:
         """Every entity, of any kind, one of whose names is ``text`` (case and hyphens ignored)."""
         key = _norm(text)

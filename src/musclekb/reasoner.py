@@ -12,7 +12,7 @@ from musclekb.exercise_index import index_exercises
 from musclekb.explain import Explainer
 from musclekb.phrases import TABLE_ENTRIES, Phrasebook
 from musclekb.plan import build_plan
-from musclekb.request import AssessmentRequest, parse_request
+from musclekb.request import MAX_SUGGESTED, AssessmentRequest, parse_request
 from musclekb.tables import compile_tables
 from musclekb.trace import Belief
 
@@ -53,10 +53,19 @@ class Reasoner:
 
     ``table_entries`` bounds the tables that keep the words and JSON pieces of explanations from
     one assessment to the next (see :data:`musclekb.phrases.TABLE_ENTRIES`): fewer entries take
-    less memory and leave more to write again. The results are the same at any size."""
+    less memory and leave more to write again. The results are the same at any size.
+    ``max_suggested``: how many of an invalid request's problems get the closest ids to an
+    unknown one (:func:`~musclekb.request.parse_request`)."""
 
-    def __init__(self, kb: KnowledgeBase, *, table_entries: int = TABLE_ENTRIES) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        table_entries: int = TABLE_ENTRIES,
+        max_suggested: int = MAX_SUGGESTED,
+    ) -> None:
         self.kb = kb
+        self.max_suggested = max_suggested
         # what a request leaves out (KnowledgeInvalidError now, not at the first assessment,
         # when the knowledge base was loaded unchecked and lacks it)
         self.report_threshold = kb.report_threshold
@@ -77,7 +86,7 @@ class Reasoner:
             self._pool.put(engine)
 
     def assess(self, request: Mapping[str, Any] | AssessmentRequest) -> Assessment:
-        parsed = parse_request(self.kb, request)
+        parsed = parse_request(self.kb, request, max_suggested=self.max_suggested)
         d = self.derive(parsed)
         reported, dropped = self._report(d)
         states = sorted(

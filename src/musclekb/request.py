@@ -2,7 +2,9 @@
 
 Every problem is collected (unknown ids with the closest valid ones, a side on a non-lateral sign,
 a sign both present and absent on one side, missing or negative measure values, ...) and raised
-together as :class:`~musclekb.errors.AssessmentInputError`.
+together as :class:`~musclekb.errors.AssessmentInputError`. The closest ids are looked for only
+for the first ``max_suggested`` problems: a request of thousands of unknown ids would otherwise
+cost a search through every id for each.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
 
 __all__ = [
+    "MAX_SUGGESTED",
     "AssessmentRequest",
     "Context",
     "Finding",
@@ -29,6 +32,7 @@ __all__ = [
 ]
 
 FindingSide = Literal["left", "right", "bilateral"]
+MAX_SUGGESTED = 100  # problems of one request for which the closest ids are looked for
 _SIDES = ("left", "right", "bilateral")
 
 
@@ -71,8 +75,12 @@ class AssessmentRequest:
 
 
 class _Collector:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    """The problems found, in the order of the request; the closest ids are looked for while
+    fewer than ``suggest`` problems have been found."""
+
+    def __init__(self, kb: KnowledgeBase, suggest: int = MAX_SUGGESTED) -> None:
         self.kb = kb
+        self.suggest = suggest
         self.problems: list[InputProblem] = []
 
     def add(self, where: str, message: str, suggestions: Sequence[str] = ()) -> None:
@@ -88,11 +96,14 @@ class _Collector:
             return None
         if any(value in self.kb.all(k) for k in kinds):
             return value
-        by_label = [e for e in self.kb.find_label(value) if e.kind in kinds]
-        if by_label:
-            return by_label[0].id
-        ids = [i for k in kinds for i in self.kb.all(k)]
-        close = difflib.get_close_matches(value, ids, n=3, cutoff=0.5)
+        for k in kinds:
+            by_label = self.kb.named(k, value)
+            if by_label:
+                return by_label[0]
+        close: list[str] = []
+        if len(self.problems) < self.suggest:
+            ids = [i for k in kinds for i in self.kb.all(k)]
+            close = difflib.get_close_matches(value, ids, n=3, cutoff=0.5)
         self.add(where, f"unknown {what} {value!r}", close)
         return None
 
@@ -247,9 +258,14 @@ def _context(c: _Collector, raw: object) -> Context:
 
 
 def parse_request(
-    kb: KnowledgeBase, raw: Mapping[str, Any] | AssessmentRequest
+    kb: KnowledgeBase,
+    raw: Mapping[str, Any] | AssessmentRequest,
+    *,
+    max_suggested: int = MAX_SUGGESTED,
 ) -> AssessmentRequest:
-    """Check a request (a mapping as from JSON or YAML, or a built request) against ``kb``."""
+    """Check a request (a mapping as from JSON or YAML, or a built request) against ``kb``;
+    :class:`AssessmentInputError` lists every problem, the first ``max_suggested`` with the
+    closest ids to an unknown one."""
     if isinstance(raw, AssessmentRequest):
         raw = {
             "findings": [
@@ -267,7 +283,7 @@ def parse_request(
             },
             "threshold": raw.threshold,
         }
-    c = _Collector(kb)
+    c = _Collector(kb, max_suggested)
     if not isinstance(raw, Mapping):
         raise AssessmentInputError(
             [InputProblem("request", "expected an object with findings, measurements and context")]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+import sys
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +23,7 @@ from musclekb_api.assessment_models import (
     WhyNotImbalanceOut,
 )
 from musclekb_api.bodies import read_body
-from musclekb_api.problems import ApiProblem, location, problem_doc
+from musclekb_api.problems import ApiProblem, json_position, location, problem_doc
 from musclekb_api.responses import FastJSONResponse
 from musclekb_api.routers.browse import only_parameters
 from musclekb_api.settings import Settings
@@ -49,16 +52,52 @@ async def _read_json_body(request: Request, limit: int) -> None:
             f"(got {content_type or 'no Content-Type'!r})",
         )
     try:
-        body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        where = f"the body is not UTF-8 text (byte {exc.start}): send JSON encoded as UTF-8"
-        raise ApiProblem(
-            422,
-            "Invalid request",
-            where,
-            errors=[{"loc": ["body"], "msg": where, "suggestions": []}],
-        ) from None
+        _refuse_body(f"the body is not UTF-8 text (byte {exc.start}): send JSON encoded as UTF-8")
     request._body = body
+    if text:
+        parsed = _parse_json(text)
+        if parsed is not _UNREAD:
+            request._json = parsed  # FastAPI validates this instead of parsing the body again
+
+
+_UNREAD = object()
+
+
+def _parse_json(text: str) -> object:
+    """The body's JSON; ``_UNREAD`` when it is malformed, which FastAPI then reports with the
+    line and column. What Python's reader cannot take although it is JSON (arrays and objects
+    nested past its recursion limit, an integer longer than ``sys.get_int_max_str_digits()``)
+    is refused here with a 422 that says what, instead of FastAPI's bare 400."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return _UNREAD
+    except RecursionError:
+        _refuse_body(
+            "invalid JSON: arrays and objects are nested too deeply to read "
+            "(a valid body nests only a few levels)"
+        )
+    except ValueError as exc:  # an integer with more digits than Python converts
+        limit = sys.get_int_max_str_digits()
+        long = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
+        if long is None:
+            _refuse_body(f"invalid JSON: {exc}")
+        _refuse_body(
+            f"invalid JSON at {json_position(text, long.start())}: a number with "
+            f"{len(long.group())} digits, more than can be read ({limit}); "
+            "no field takes a number this long"
+        )
+
+
+def _refuse_body(message: str) -> NoReturn:
+    raise ApiProblem(
+        422,
+        "Invalid request",
+        f"body: {message}",
+        errors=[{"loc": ["body"], "msg": message, "suggestions": []}],
+    )
 
 
 def _check_counts(body: Mapping[str, Any], settings: Settings) -> None:
@@ -78,17 +117,21 @@ def _check_counts(body: Mapping[str, Any], settings: Settings) -> None:
             )
 
 
-def _body_problems(kb: KnowledgeBase, body: Mapping[str, Any]) -> list[InputProblem]:
+def _body_problems(
+    kb: KnowledgeBase, body: Mapping[str, Any], max_suggested: int
+) -> list[InputProblem]:
     """What the library finds wrong with a body (every problem; none when it is valid): the
     assessment request, and the ``target`` of a why-not body when it has one."""
     request = dict(body)
     problems: list[InputProblem] = []
     target = request.pop("target", None)
-    for check, value in ((parse_request, request), (parse_target, target)):
-        if value is None:
-            continue
+    try:
+        parse_request(kb, request, max_suggested=max_suggested)
+    except AssessmentInputError as exc:
+        problems += exc.problems
+    if target is not None:
         try:
-            check(kb, value)
+            parse_target(kb, target)
         except AssessmentInputError as exc:
             problems += exc.problems
     return problems
@@ -114,14 +157,15 @@ def _with_body_problems(
 ) -> RequestValidationError:
     """FastAPI's type errors for a JSON object body, joined by what the library finds elsewhere
     in the same body (unknown ids with suggestions, contradictions, ...): every problem in one
-    answer, in the body's order. A place FastAPI reports keeps FastAPI's message alone."""
+    answer, in the body's order (the handler lists the first ``max_problems``). A place FastAPI
+    reports keeps FastAPI's message alone."""
     errors = list(exc.errors())
     body = exc.body
     if not isinstance(body, Mapping):
         return exc
     _check_counts(body, settings)  # a body with too many items is refused before it is read
     typed = [e["loc"] for e in errors if e.get("loc", ("",))[0] == "body"]
-    for p in _body_problems(kb, body):
+    for p in _body_problems(kb, body, settings.max_problems):
         loc = tuple(location(p.location))
         if not any(_overlaps(loc, t) for t in typed):
             ctx = {"suggestions": list(p.suggestions)}
@@ -168,7 +212,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     ),
     422: problem_doc(
         422,
-        "The request is not valid: every problem, with where it is and the closest valid ids.",
+        "The request is not valid: every problem, with where it is and the closest valid ids "
+        "(at most `MUSCLEKB_MAX_PROBLEMS` listed, 100 by default; `unlisted` counts the rest).",
         "Invalid assessment request",
         "the assessment request has 1 problem(s): ...",
         errors=[
