@@ -240,3 +240,18 @@ def test_a_runaway_query_is_stopped_at_the_time_limit(limited: TestClient, name:
         os.kill(before.proc.pid, 0)
     after = limited.get(URL, params={"query": "ASK { ?m a mk:Muscle }"})
     assert after.json()["boolean"] is True
+
+
+def test_a_query_that_ends_its_evaluator_is_503_and_the_next_one_is_answered(
+    api_client: TestClient,
+) -> None:
+    """Groups nested thousands of levels deep run the evaluator's parser out of stack: the
+    process ends, the answer says what may have caused it, and a new process takes the next."""
+    deep = "SELECT * WHERE { " + "{ " * 20_000 + "}" * 20_000 + " }"
+    detail = _problem(
+        api_client.post(URL, content=deep, headers={"content-type": "application/sparql-query"}),
+        503,
+    )["detail"]
+    assert "ended before it answered" in detail and "levels deep" in detail
+    after = api_client.get(URL, params={"query": "ASK { ?m a mk:Muscle }"})
+    assert after.json()["boolean"] is True

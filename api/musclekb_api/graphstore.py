@@ -263,7 +263,8 @@ class GraphStore:
         except WorkerDied as exc:
             raise SparqlLimitExceeded(
                 f"the query could not be completed ({exc}); it most likely needed more than "
-                f"the memory limit of {self._memory_mb} MB: narrow its patterns or add a LIMIT"
+                f"the memory limit of {self._memory_mb} MB (narrow its patterns or add a "
+                "LIMIT), or nests groups or brackets thousands of levels deep"
             ) from None
         except PoolBusy:
             raise SparqlBusy(

@@ -34,7 +34,8 @@ class QueryOverran(Exception):
 
 
 class WorkerDied(Exception):
-    """The child ended before answering (out of memory, most likely)."""
+    """The child ended before answering: out of memory, most likely, or its parser ran out of
+    stack on a query nested thousands of levels deep."""
 
 
 class _Worker:
