@@ -24,8 +24,8 @@ from musclekb_api.assessment_models import (
 )
 from musclekb_api.bodies import read_body
 from musclekb_api.problems import ApiProblem, json_position, location, problem_doc
+from musclekb_api.query_params import only_parameters
 from musclekb_api.responses import FastJSONResponse
-from musclekb_api.routers.browse import only_parameters
 from musclekb_api.settings import Settings
 from musclekb_api.state import KB, Engine, SettingsDep, current_settings
 

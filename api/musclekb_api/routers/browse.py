@@ -15,18 +15,19 @@ import inspect
 import math
 import types
 import typing
-from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.exceptions import RequestValidationError
 
 from musclekb import KnowledgeBase, LookupFailedError, model
 from musclekb.search import SearchIndex
 from musclekb.vocab import KB as KB_NAMESPACE
 from musclekb_api.problems import not_found_doc, problem_doc
+from musclekb_api.query_params import invalid_query, only_parameters
 from musclekb_api.state import KB, Index
 
 __all__ = [
@@ -36,8 +37,6 @@ __all__ = [
     "Filter",
     "entity_json",
     "entity_links",
-    "invalid_query",
-    "only_parameters",
     "router",
 ]
 
@@ -272,48 +271,6 @@ def _link(node: dict[str, Any], node_id: str, relation: str, direction: str) -> 
         "relation": relation,
         "direction": direction,
     }
-
-
-# ---------------------------------------------------------------------- query parameters
-
-
-def invalid_query(
-    param: str, value: str, message: str, suggestions: Sequence[str] = ()
-) -> RequestValidationError:
-    """A 422 for one query parameter, in the same shape as FastAPI's own validation errors."""
-    hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-    return RequestValidationError(
-        [
-            {
-                "type": "value_error",
-                "loc": ("query", param),
-                "msg": message + hint,
-                "input": value,
-                "ctx": {"suggestions": list(suggestions)},
-            }
-        ]
-    )
-
-
-def only_parameters(
-    allowed: Collection[str],
-) -> Callable[[Request], Coroutine[Any, Any, None]]:
-    """A dependency that refuses query parameters the endpoint does not take (a misspelt filter
-    would otherwise be ignored and return everything)."""
-    names = sorted(allowed)
-
-    async def check(request: Request) -> None:
-        errors: list[Any] = []
-        for param, value in request.query_params.multi_items():
-            if param not in allowed:
-                close = difflib.get_close_matches(param, names, n=1, cutoff=0.5)
-                takes = ", ".join(names) if names else "no query parameters"
-                message = f"unknown query parameter (this endpoint takes {takes})"
-                errors.extend(invalid_query(param, value, message, close).errors())
-        if errors:
-            raise RequestValidationError(errors)
-
-    return check
 
 
 def _split(value: str) -> list[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from musclekb_api.graphstore import EXPORT_FORMATS
 from musclekb_api.problems import problem_doc
+from musclekb_api.query_params import only_parameters
 from musclekb_api.state import Store
 
 __all__ = ["router"]
@@ -28,6 +29,7 @@ _CONTENT: dict[str, Any] = {
     "/export",
     summary="Download the knowledge graph (Turtle, JSON-LD or N-Triples)",
     response_class=Response,
+    dependencies=[Depends(only_parameters(("format",)))],
     responses={
         200: {
             "description": "The whole graph, as an attachment named after the content hash.",
@@ -36,7 +38,8 @@ _CONTENT: dict[str, Any] = {
         304: {"description": "Not modified (the ETag in If-None-Match is current)."},
         422: problem_doc(
             422,
-            "Unknown format (problem+json naming the valid ones).",
+            "Unknown format (problem+json naming the valid ones), or a query parameter that "
+            "the export does not take or that is given twice.",
             "Invalid request",
             "query/format: Input should be 'turtle', 'jsonld' or 'ntriples'",
             errors=[

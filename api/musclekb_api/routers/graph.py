@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from musclekb import LookupFailedError
 from musclekb.projection import distances, edges_among
 from musclekb_api.problems import not_found_doc
-from musclekb_api.routers.browse import PROBLEM_RESPONSES, only_parameters
+from musclekb_api.query_params import only_parameters
+from musclekb_api.routers.browse import PROBLEM_RESPONSES
 from musclekb_api.state import KB, Index
 
 __all__ = ["router"]

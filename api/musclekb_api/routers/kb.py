@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from musclekb_api.query_params import only_parameters
 from musclekb_api.state import KB
 
 router = APIRouter(prefix="/v1", tags=["service"])
@@ -14,6 +15,7 @@ router = APIRouter(prefix="/v1", tags=["service"])
 @router.get(
     "/kb",
     summary="Version, content hash, counts and load time of the knowledge base",
+    dependencies=[Depends(only_parameters(()))],
     responses={
         200: {
             "content": {

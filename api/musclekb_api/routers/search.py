@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
 from musclekb.search import DEFAULT_MIN_SCORE, KIND_ORDER
-from musclekb_api.routers.browse import PROBLEM_RESPONSES, invalid_query, only_parameters
+from musclekb_api.query_params import invalid_query, only_parameters
+from musclekb_api.routers.browse import PROBLEM_RESPONSES
 from musclekb_api.state import Index
 
 __all__ = ["router"]

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from musclekb_api.bodies import read_body
 from musclekb_api.examples import EXAMPLES
 from musclekb_api.graphstore import RESULTS_JSON, GraphStore
 from musclekb_api.problems import ApiProblem, problem_doc
+from musclekb_api.query_params import only_parameters
 from musclekb_api.state import Store
 
 __all__ = ["router"]
@@ -60,7 +61,11 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _problem(
         403, "Read-only SPARQL endpoint", "this endpoint is read-only: SPARQL updates are refused"
     ),
-    422: _problem(422, "Invalid request", "query/query: Field required"),
+    422: _problem(
+        422,
+        "Invalid request",
+        "query/default-graph-uri: unknown query parameter (this endpoint takes query)",
+    ),
     413: _problem(413, "Query too large", "the query is 70000 bytes; the limit is 65536 bytes"),
     415: _problem(415, "Unsupported media type", "send the query as a form or a SPARQL query"),
     503: _problem(
@@ -87,6 +92,7 @@ async def _run(store: GraphStore, query: str, accept: str | None) -> Response:
     "",
     summary="Run a read-only SPARQL query (query string)",
     response_class=Response,
+    dependencies=[Depends(only_parameters(("query",)))],
     responses=RESPONSES,
 )
 async def sparql_get(
@@ -109,6 +115,7 @@ async def sparql_get(
     "",
     summary="Run a read-only SPARQL query (form or application/sparql-query body)",
     response_class=Response,
+    dependencies=[Depends(only_parameters(()))],
     responses=RESPONSES,
     openapi_extra={
         "requestBody": {
