@@ -4,15 +4,16 @@ FastAPI checks shapes and types with the request models; the library checks the 
 the knowledge base (unknown ids with suggestions, a side on a non-lateral sign, a sign both present
 and absent on one side, values outside a measure's range), and when the types are wrong it checks
 the rest of the body all the same, so that one answer names every problem
-(``routers/assessments.py``). The response models only
-describe ``Assessment.to_dict()`` in the OpenAPI document; responses are not re-validated.
+(``routers/assessments.py``). The response models describe ``Assessment.to_dict()`` in the
+OpenAPI document, field by field; responses are not validated on their way out (that would cost
+more than writing them), but the tests hold real responses of every explanation form to them.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool
 
 from musclekb.assessment import ExplainForm
 from musclekb_api.examples import EXAMPLES
@@ -106,12 +107,68 @@ class WhyNotBody(AssessmentBody):
 # ---------------------------------------------------------------------- responses (documentation)
 
 
-class ExplanationOut(BaseModel):
+class _Out(BaseModel):
+    """A part of a response, every field named (the schema forbids others, so a test of real
+    responses against these models catches a field added or renamed without its description)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TreeRefOut(RootModel[dict[Literal["$ref"], str]]):
+    """A JSON Reference to the tree of a believed state in `states`,
+    `{"$ref": "#/states/<i>/explanation/tree"}` (`explain=linked`). The schema names the key in
+    `propertyNames`, so that no property called `$ref` is mistaken for a reference."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+
+class PremiseOut(_Out):
+    kind: Literal["finding", "measure", "state", "cause"] = Field(
+        description="What the premise is: a finding, a measurement, a muscle state (derived "
+        "itself), or a cause given in the context."
+    )
+    id: str
+    side: Side | None
+    certainty: float = Field(description="The premise's certainty factor, 0-1.")
+    text: str = Field(description="The premise in words.")
+    derivation: TreeOut | TreeRefOut | None = Field(
+        default=None,
+        description="For a muscle state: how it was concluded (its tree, or a reference to it). "
+        "Absent for findings, measurements and causes.",
+    )
+
+
+class RuleFiringOut(_Out):
+    rule: str = Field(description="The rule's id (`GET /v1/rules/{id}`).")
+    label: str
+    sources: list[str] = Field(description="Source ids (`GET /v1/sources/{id}`).")
+    source_files: list[str] = Field(
+        description="For each source, the file name of the article, or the reference's id."
+    )
+    rule_certainty: float = Field(description="The rule's own certainty factor.")
+    premise_certainty: float = Field(description="The weakest premise's certainty.")
+    certainty: float = Field(description="What the rule contributes: rule x premise certainty.")
+    premises: list[PremiseOut]
+
+
+class TreeOut(_Out):
+    kind: Literal["state", "imbalance"]
+    id: str
+    label: str
+    side: Side | None
+    certainty: float = Field(description="The combined certainty factor, 0-1.")
+    arithmetic: list[str] = Field(
+        description="How the rules' contributions combine, one step per line (MYCIN's rule)."
+    )
+    rules: list[RuleFiringOut] = Field(description="Every rule that fired, strongest first.")
+
+
+class ExplanationOut(_Out):
     sentences: list[str] = Field(
         description="The conclusion in words, then (for an imbalance) every muscle state it "
         "rests on."
     )
-    tree: dict[str, Any] | None = Field(
+    tree: TreeOut | None = Field(
         default=None,
         description="The derivation: conclusion -> rules (with sources and arithmetic) -> "
         "premises -> ... -> findings. With `explain=linked`, a muscle-state premise's "
@@ -121,13 +178,13 @@ class ExplanationOut(BaseModel):
     )
 
 
-class StateOut(BaseModel):
+class StateOut(_Out):
     id: str
     iri: str | None
     label: str
     muscle: str | None = None
     state_kind: str | None = Field(default=None, description="For example weak or tight.")
-    side: str | None
+    side: Side | None
     certainty: float
 
 
@@ -137,7 +194,7 @@ class BelievedStateOut(StateOut):
     )
 
 
-class ImbalanceOut(BaseModel):
+class ImbalanceOut(_Out):
     id: str
     iri: str
     label: str
@@ -152,26 +209,44 @@ class ImbalanceOut(BaseModel):
     )
 
 
-class AddressedOut(BaseModel):
+class AddressedOut(_Out):
     id: str
-    side: str | None
+    side: Side | None
     weight: float
 
 
-class PlanItemOut(BaseModel):
+class AddressesOut(_Out):
+    imbalances: list[AddressedOut] = Field(description="Reported imbalances, heaviest first.")
+    states: list[AddressedOut] = Field(description="Believed muscle states, heaviest first.")
+
+
+class DoseOut(_Out):
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    note: str | None = Field(
+        default=None, description="How to dose the sides when one is weaker, and the like."
+    )
+
+
+class PlanItemOut(_Out):
     id: str
     iri: str
     label: str
     phase: str
     phase_label: str
     score: float
-    dose: dict[str, Any]
-    side_emphasis: str | None
-    addresses: dict[str, list[AddressedOut]]
+    dose: DoseOut
+    side_emphasis: Literal["left", "right", "both"] | None = Field(
+        description="The side to work on first or more: the weaker side when one is, else the "
+        "side of what it addresses, `both` when that is both sides; null when not lateral."
+    )
+    addresses: AddressesOut
     why: list[str]
 
 
-class AdvisoryOut(BaseModel):
+class AdvisoryOut(_Out):
+    id: str
     code: str
     iri: str | None = None
     label: str
@@ -182,7 +257,7 @@ class AdvisoryOut(BaseModel):
     )
 
 
-class AssessmentOut(BaseModel):
+class AssessmentOut(_Out):
     imbalances: list[ImbalanceOut]
     states: list[BelievedStateOut] = Field(
         description="Every muscle state believed above the threshold, best first."
@@ -194,7 +269,7 @@ class AssessmentOut(BaseModel):
     explain: ExplainForm = Field(description="How the explanations in this result are written.")
 
 
-class WhyNotImbalanceOut(BaseModel):
+class WhyNotImbalanceOut(_Out):
     id: str
     iri: str
     kind: Literal["imbalance"]
@@ -204,7 +279,7 @@ class WhyNotImbalanceOut(BaseModel):
     sides: dict[str, dict[str, Any]]
 
 
-class WhyNotExerciseOut(BaseModel):
+class WhyNotExerciseOut(_Out):
     id: str
     iri: str
     kind: Literal["exercise"]
