@@ -244,17 +244,17 @@ def vocab(
 ) -> None:
     """Regenerate src/musclekb/vocab.py from knowledge/schema.ttl."""
     from musclekb.sources import default_knowledge_dir
-    from musclekb.vocabgen import render_vocab, vocab_module_path
+    from musclekb.vocabgen import sync_vocab, vocab_module_path
 
-    text = render_vocab(default_knowledge_dir() / "schema.ttl")
-    target = vocab_module_path()
-    if check:
-        if target.read_text(encoding="utf-8") != text:
-            _fail("vocab.py is out of date: run `musclekb vocab`", 1)
-        typer.echo("vocab.py is up to date")
+    schema = default_knowledge_dir() / "schema.ttl"
+    try:
+        fresh, message = sync_vocab(schema, vocab_module_path(), check=check)
+    except (OSError, SyntaxError) as exc:  # no schema, or Turtle that does not parse
+        _fail(f"cannot read {schema}: {exc}")
         return
-    target.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {target}")
+    if check and not fresh:
+        _fail(message, 1)
+    typer.echo(message)
 
 
 def main() -> None:
