@@ -463,6 +463,31 @@ def test_why_not_reports_type_errors_with_the_target(api_client: TestClient) -> 
     assert "hunched-posture" in errors[1]["suggestions"]
 
 
+@pytest.mark.parametrize("url", [URL, WHY_NOT])
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        pytest.param({"context": {"causes": ["x"] * 201}}, "Too many causes", id="causes"),
+        pytest.param({"context": {"equipment": [1] * 201}}, "Too many equipment", id="equipment"),
+        pytest.param(
+            {"context": {"causes": [1] * 20_000}, "threshold": "high"},
+            "Too many causes",
+            id="20000-wrong-types",
+        ),
+        pytest.param(
+            {"measurements": [{"measure": "x", "left": 1, "right": 1}] * 201},
+            "Too many measurements",
+            id="measurements",
+        ),
+    ],
+)
+def test_too_many_items_in_a_list_is_413_before_they_are_checked(
+    api_client: TestClient, url: str, body: dict[str, Any], title: str
+) -> None:
+    problem = _problem(api_client.post(url, json={**body, "target": "knee-valgus"}), 413)
+    assert problem["title"] == title and problem["limit"] == 200
+
+
 def test_too_many_findings_is_413_even_with_a_type_error(api_client: TestClient) -> None:
     finding = {"sign": "no-such-sign", "side": "left"}
     body = {"findings": [finding] * (Settings().max_findings + 1), "threshold": "high"}
@@ -658,15 +683,21 @@ def test_why_not_counts_an_unknown_target_past_the_limit(three_problems: TestCli
     )
 
 
-def test_a_body_of_thousands_of_unknown_ids_gets_a_short_answer(api_client: TestClient) -> None:
+def test_a_body_of_hundreds_of_unknown_ids_gets_a_short_answer(api_client: TestClient) -> None:
     """Every id is counted, the first hundred listed with their closest ids: the answer stays
     a few kilobytes, not one entry (and one search through every id) per id sent."""
-    causes = [f"cause-dominant-sid{i}" for i in range(2500)]
-    response = api_client.post(URL, json={"context": {"causes": causes}})
+    body = {
+        "findings": [{"sign": f"sls-knee-valgu{i}", "side": "left"} for i in range(200)],
+        "context": {
+            "causes": [f"cause-dominant-sid{i}" for i in range(200)],
+            "equipment": [f"no-such-equipment-{i}" for i in range(200)],
+        },
+    }
+    response = api_client.post(URL, json=body)
     problem = _problem(response, 422)
     assert len(problem["errors"]) == Settings().max_problems == 100
-    assert problem["unlisted"] == 2400
-    assert all("cause-dominant-side" in e["suggestions"] for e in problem["errors"])
+    assert problem["unlisted"] == 500
+    assert all("sls-knee-valgus" in e["suggestions"] for e in problem["errors"])
     assert len(response.content) < 40_000
 
 
@@ -680,6 +711,7 @@ def test_settings_read_from_the_environment() -> None:
         settings_from({"MUSCLEKB_SPARQL_TIMEOUT": "nan"})
     assert settings_from({"MUSCLEKB_TABLE_ENTRIES": "4096"}).table_entries == 4096
     assert settings_from({"MUSCLEKB_MAX_PROBLEMS": "7"}).max_problems == 7
+    assert settings_from({"MUSCLEKB_MAX_CONTEXT_ITEMS": "3"}).max_context_items == 3
     with pytest.raises(
         ValueError, match="MUSCLEKB_MAX_PROBLEMS must be a whole number of at least 1"
     ):

@@ -26,6 +26,8 @@ class Settings:
     ``MUSCLEKB_MAX_BODY_BYTES``: largest request body accepted, in bytes (larger: 413).
     ``MUSCLEKB_MAX_FINDINGS`` / ``MUSCLEKB_MAX_MEASUREMENTS``: most findings and measurements in
     one assessment (more: 413).
+    ``MUSCLEKB_MAX_CONTEXT_ITEMS``: most causes, and most pieces of equipment, in one
+    assessment's context (more: 413).
     ``MUSCLEKB_MAX_PROBLEMS``: most problems one 422 lists (each with where it is and, for an
     unknown id, the closest ids); the rest are counted in its ``unlisted``.
     ``MUSCLEKB_SPARQL_TIMEOUT``: seconds a SPARQL query may run before it is stopped.
@@ -46,6 +48,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     max_findings: int = 200
     max_measurements: int = 200
+    max_context_items: int = 200
     max_problems: int = MAX_SUGGESTED
     sparql_timeout: float = 5.0
     sparql_max_rows: int = 10_000
@@ -82,6 +85,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         max_body_bytes=_read(env, "MUSCLEKB_MAX_BODY_BYTES", int, d.max_body_bytes, 64),
         max_findings=_read(env, "MUSCLEKB_MAX_FINDINGS", int, d.max_findings, 0),
         max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),
+        max_context_items=_read(env, "MUSCLEKB_MAX_CONTEXT_ITEMS", int, d.max_context_items, 0),
         max_problems=_read(env, "MUSCLEKB_MAX_PROBLEMS", int, d.max_problems, 1),
         sparql_timeout=_read(env, "MUSCLEKB_SPARQL_TIMEOUT", float, d.sparql_timeout, 0.05),
         sparql_max_rows=_read(env, "MUSCLEKB_SPARQL_MAX_ROWS", int, d.sparql_max_rows, 1),

@@ -27,7 +27,7 @@ from musclekb_api.problems import ApiProblem, json_position, location, problem_d
 from musclekb_api.query_params import only_parameters
 from musclekb_api.responses import FastJSONResponse
 from musclekb_api.settings import Settings
-from musclekb_api.state import KB, Engine, SettingsDep, current_settings
+from musclekb_api.state import KB, Engine, current_settings
 
 __all__ = ["LimitedBodyRoute", "router"]
 
@@ -39,10 +39,10 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-async def _read_json_body(request: Request, limit: int) -> None:
-    """Read the body under the byte limit (413) and refuse one that is not JSON (415); FastAPI
-    then parses and validates what was read."""
-    body = await read_body(request, limit)
+async def _read_json_body(request: Request, settings: Settings) -> None:
+    """Read the body under the byte limit (413), refuse one that is not JSON (415) or that has
+    more items than allowed (413); FastAPI then validates what was read."""
+    body = await read_body(request, settings.max_body_bytes)
     content_type = request.headers.get("content-type")
     if body and not _is_json(content_type or ""):
         raise ApiProblem(
@@ -59,6 +59,8 @@ async def _read_json_body(request: Request, limit: int) -> None:
     if text:
         parsed = _parse_json(text)
         if parsed is not _UNREAD:
+            if isinstance(parsed, Mapping):  # before anything is checked item by item
+                _check_counts(parsed, settings)
             request._json = parsed  # FastAPI validates this instead of parsing the body again
 
 
@@ -101,13 +103,16 @@ def _refuse_body(message: str) -> NoReturn:
 
 
 def _check_counts(body: Mapping[str, Any], settings: Settings) -> None:
-    """413 when the body (or its ``findings`` and ``measurements``) has more findings or
-    measurements than the settings allow."""
-    for name, limit in (
-        ("findings", settings.max_findings),
-        ("measurements", settings.max_measurements),
+    """413 when the body has more findings, measurements, causes or equipment than the settings
+    allow (a body of thousands of items would otherwise be checked item by item)."""
+    context = body.get("context")
+    context = context if isinstance(context, Mapping) else {}
+    for name, items, limit in (
+        ("findings", body.get("findings"), settings.max_findings),
+        ("measurements", body.get("measurements"), settings.max_measurements),
+        ("causes", context.get("causes"), settings.max_context_items),
+        ("equipment", context.get("equipment"), settings.max_context_items),
     ):
-        items = body.get(name)
         if isinstance(items, list) and len(items) > limit:
             raise ApiProblem(
                 413,
@@ -146,10 +151,17 @@ def _in_body_order(loc: Sequence[Any]) -> tuple[int, int]:
     return (rank, loc[2] if len(loc) > 2 and isinstance(loc[2], int) else -1)
 
 
-def _overlaps(a: Sequence[Any], b: Sequence[Any]) -> bool:
-    """One location lies inside the other (or they are the same)."""
-    n = min(len(a), len(b))
-    return list(a[:n]) == list(b[:n])
+class _Places:
+    """The places FastAPI reported, to tell whether a location lies inside one of them, or one
+    of them inside it, in time proportional to the location's length (a body of thousands of
+    wrong types must not cost thousands of comparisons for each problem of the library's)."""
+
+    def __init__(self, locations: Sequence[Sequence[Any]]) -> None:
+        self._places = {tuple(loc) for loc in locations}
+        self._within = {tuple(loc[:i]) for loc in locations for i in range(1, len(loc) + 1)}
+
+    def overlaps(self, loc: tuple[Any, ...]) -> bool:
+        return loc in self._within or any(loc[:i] in self._places for i in range(1, len(loc)))
 
 
 def _with_body_problems(
@@ -163,11 +175,10 @@ def _with_body_problems(
     body = exc.body
     if not isinstance(body, Mapping):
         return exc
-    _check_counts(body, settings)  # a body with too many items is refused before it is read
-    typed = [e["loc"] for e in errors if e.get("loc", ("",))[0] == "body"]
+    typed = _Places([e["loc"] for e in errors if e.get("loc", ("",))[0] == "body"])
     for p in _body_problems(kb, body, settings.max_problems):
         loc = tuple(location(p.location))
-        if not any(_overlaps(loc, t) for t in typed):
+        if not typed.overlaps(loc):
             ctx = {"suggestions": list(p.suggestions)}
             errors.append({"type": "value_error", "loc": loc, "msg": p.message, "ctx": ctx})
     errors.sort(key=lambda e: (e["loc"][0] != "body", _in_body_order(e["loc"])))
@@ -183,7 +194,7 @@ class LimitedBodyRoute(APIRoute):
 
         async def limited(request: Request) -> Response:
             settings = current_settings(request)
-            await _read_json_body(request, settings.max_body_bytes)
+            await _read_json_body(request, settings)
             try:
                 return await handler(request)
             except RequestValidationError as exc:
@@ -199,7 +210,8 @@ router = APIRouter(prefix="/v1/assessments", tags=["reasoning"], route_class=Lim
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: problem_doc(
         413,
-        "The body is over the byte limit, or has more findings or measurements than allowed.",
+        "The body is over the byte limit, or has more findings, measurements, causes or "
+        "equipment than allowed.",
         "Too many findings",
         "the request has 250 findings; the limit is 200",
         limit=200,
@@ -250,13 +262,11 @@ Explain = Annotated[
 async def assess(
     body: AssessmentBody,
     engine: Engine,
-    settings: SettingsDep,
     explain: Explain = "linked",
 ) -> Response:
     """Reason from findings (signs seen or not seen in movement tests, per side), measurements
     (a value per side) and context to the likely imbalances, each with its certainty, side and
     explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
-    _check_counts({"findings": body.findings, "measurements": body.measurements}, settings)
     result = engine.assess(body.request())
     # written straight to JSON from the explanation pieces the reasoner keeps (same bytes)
     return Response(result.to_json(explain=explain), media_type="application/json")
@@ -269,12 +279,11 @@ async def assess(
     responses={200: {"model": WhyNotImbalanceOut | WhyNotExerciseOut}, **ERRORS},
     dependencies=[Depends(only_parameters(()))],
 )
-async def why_not(body: WhyNotBody, engine: Engine, kb: KB, settings: SettingsDep) -> Response:
+async def why_not(body: WhyNotBody, engine: Engine, kb: KB) -> Response:
     """Assess the request as `POST /v1/assessments` does, then explain the `target`: for an
     imbalance, every rule that could conclude it on each side and the status of each premise
     (held, too weak, contradicted, missing); for an exercise, whether it is in the plan, its
     score, or why it was excluded."""
-    _check_counts({"findings": body.findings, "measurements": body.measurements}, settings)
     target: str | None = None
     problems: tuple[InputProblem, ...] = ()
     try:
