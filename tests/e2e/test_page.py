@@ -419,6 +419,34 @@ def test_api_problems_are_shown_readably(page: Page) -> None:
     assert "give a value for the right side" in box.inner_text()
 
 
+def test_problems_past_the_listed_ones_are_counted(page: Page) -> None:
+    """A 422 that lists the first problems and counts the rest (``unlisted``) shows the list and
+    says how many more there are, without repeating the list in the detail."""
+    problem = json.dumps(
+        {
+            "type": "about:blank", "title": "Invalid assessment request", "status": 422,
+            "detail": "the assessment request has 3 problem(s):\n"
+            "context.causes[0]: unknown cause 'x'\n... and 2 more",
+            "errors": [{"loc": ["body", "context", "causes", 0], "msg": "unknown cause 'x'",
+                        "suggestions": []}],
+            "unlisted": 2,
+        }
+    )  # fmt: skip
+
+    def refuse(route: Any) -> None:
+        route.fulfill(status=422, body=problem, content_type="application/problem+json")
+
+    open_page(page)
+    page.route("**/v1/assessments", refuse)
+    record(page, SIGN, "left")
+    page.click("#assess")
+    box = page.locator("#form-problem")
+    box.wait_for(state="visible")
+    assert box.locator("li").count() == 1
+    assert "… and 2 more problems, not listed" in box.locator(".problem-more").inner_text()
+    assert box.locator(".problem-detail").inner_text() == "the assessment request has 3 problem(s):"
+
+
 def test_usable_at_tablet_width(page: Page, page_log: PageLog) -> None:
     page.set_viewport_size({"width": 768, "height": 1024})
     record_and_assess(page)

@@ -85,6 +85,7 @@ export function showProblem(box, err, { heading = null, extra = null } = {}) {
   const status = err instanceof ApiError && err.status ? ` (${err.status})` : "";
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
   const suggestions = Array.isArray(problem.suggestions) ? problem.suggestions : [];
+  const unlisted = Number.isInteger(problem.unlisted) && problem.unlisted > 0 ? problem.unlisted : 0;
   fill(
     box,
     h("p", { class: "problem-title" }, heading || `${problem.title || "Error"}${status}`),
@@ -97,16 +98,21 @@ export function showProblem(box, err, { heading = null, extra = null } = {}) {
         Array.isArray(e.suggestions) && e.suggestions.length
           ? h("span", { class: "suggestions" }, ` (did you mean ${e.suggestions.join(", ")}?)`) : null)))
       : null,
+    unlisted
+      ? h("p", { class: "problem-more" },
+        `… and ${unlisted} more ${unlisted === 1 ? "problem" : "problems"}, not listed: correct these and assess again to see the rest.`)
+      : null,
     suggestions.length ? h("p", { class: "suggestions" }, `Did you mean: ${suggestions.join(", ")}?`) : null,
     extra,
   );
   box.hidden = false;
 }
 
-// When the errors are listed one by one, the detail's first line is enough: the rest repeats them.
+// When the errors are listed one by one, the detail's first line is enough: the rest repeats them
+// (the closing "... and N more" line is said in words below the list).
 function summaryOf(detail, errors) {
   const text = String(detail);
-  const [first, ...rest] = text.split("\n");
+  const [first, ...rest] = text.split("\n").filter((line) => !/^\.\.\. and \d+ more$/.test(line));
   const repeated = errors.length && rest.length && rest.every((line) => errors.some((e) => line.includes(e.msg || "\u0000")));
   return repeated ? first : text;
 }
