@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,7 +25,6 @@ from musclekb_api.state import current_settings
 
 __all__ = [
     "ApiProblem",
-    "input_error_items",
     "install_problem_handlers",
     "json_position",
     "location",
@@ -35,6 +34,7 @@ __all__ = [
 ]
 
 PROBLEM_JSON = "application/problem+json"
+_P = TypeVar("_P")
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -99,11 +99,8 @@ def location(where: str) -> list[str | int]:
     return steps
 
 
-def input_error_items(problems: tuple[InputProblem, ...]) -> list[dict[str, Any]]:
-    return [
-        {"loc": location(p.location), "msg": p.message, "suggestions": list(p.suggestions)}
-        for p in problems
-    ]
+def _input_error_item(p: InputProblem) -> dict[str, Any]:
+    return {"loc": location(p.location), "msg": p.message, "suggestions": list(p.suggestions)}
 
 
 def json_position(doc: object, pos: int) -> str:
@@ -136,9 +133,14 @@ def _validation_item(error: Mapping[str, Any], body: object) -> dict[str, Any]:
     return {"loc": loc, "msg": msg, "suggestions": suggestions}
 
 
-def _listed(errors: list[dict[str, Any]], unlisted: int) -> dict[str, Any]:
-    """The fields of a 422 that list its problems: ``errors``, and ``unlisted`` when some were
-    left out."""
+def _listing(
+    request: Request, found: Sequence[_P], item: Callable[[_P], dict[str, Any]]
+) -> dict[str, Any]:
+    """The fields of a 422 that list its problems: ``errors`` for the first ``max_problems`` of
+    ``found`` (each written by ``item``), and ``unlisted`` counting the rest when there are any."""
+    limit = current_settings(request).max_problems
+    errors = [item(p) for p in found[:limit]]
+    unlisted = len(found) - len(errors)
     return {"errors": errors, "unlisted": unlisted} if unlisted else {"errors": errors}
 
 
@@ -151,11 +153,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AssessmentInputError)
     async def _assessment_input(request: Request, exc: AssessmentInputError) -> JSONResponse:
-        limit = current_settings(request).max_problems
-        errors = input_error_items(exc.problems[:limit])
-        unlisted = len(exc.problems) - len(errors)
-        detail = exc.render(limit)
-        return problem(422, "Invalid assessment request", detail, **_listed(errors, unlisted))
+        listing = _listing(request, exc.problems, _input_error_item)
+        detail = exc.render(len(listing["errors"]))
+        return problem(422, "Invalid assessment request", detail, **listing)
 
     @app.exception_handler(MuscleKBError)
     async def _domain(_: Request, exc: MuscleKBError) -> JSONResponse:
@@ -163,20 +163,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        found = exc.errors()
-        limit = current_settings(request).max_problems
-        unlisted = max(0, len(found) - limit)
         body = getattr(exc, "body", None)
-        errors = [_validation_item(e, body) for e in found[:limit]]
+        listing = _listing(request, exc.errors(), lambda e: _validation_item(e, body))
+        errors = listing["errors"]
         where = "; ".join(f"{'/'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
-        if unlisted:
-            where += f"; ... and {unlisted} more"
-        return problem(
-            422,
-            "Invalid request",
-            where or "the request is not valid",
-            **_listed(errors, unlisted),
-        )
+        if "unlisted" in listing:
+            where += f"; ... and {listing['unlisted']} more"
+        return problem(422, "Invalid request", where or "the request is not valid", **listing)
 
     @app.exception_handler(ApiProblem)
     async def _api(_: Request, exc: ApiProblem) -> JSONResponse:
