@@ -712,6 +712,9 @@ def test_settings_read_from_the_environment() -> None:
     assert settings_from({"MUSCLEKB_TABLE_ENTRIES": "4096"}).table_entries == 4096
     assert settings_from({"MUSCLEKB_MAX_PROBLEMS": "7"}).max_problems == 7
     assert settings_from({"MUSCLEKB_MAX_CONTEXT_ITEMS": "3"}).max_context_items == 3
+    assert settings_from({"MUSCLEKB_SPARQL_MAX_DEPTH": "0"}).sparql_max_depth == 0
+    with pytest.raises(ValueError, match="MUSCLEKB_SPARQL_MAX_DEPTH must be a whole number"):
+        settings_from({"MUSCLEKB_SPARQL_MAX_DEPTH": "-1"})
     with pytest.raises(
         ValueError, match="MUSCLEKB_MAX_PROBLEMS must be a whole number of at least 1"
     ):

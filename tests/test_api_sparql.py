@@ -13,7 +13,13 @@ from rdflib import RDF, Graph
 
 import musclekb
 from musclekb_api.app import create_app
-from musclekb_api.graphstore import SparqlForbidden, check_read_only, query_form
+from musclekb_api.graphstore import (
+    SparqlForbidden,
+    SparqlTooDeep,
+    check_depth,
+    check_read_only,
+    query_form,
+)
 from musclekb_api.settings import Settings
 
 URL = "/v1/sparql"
@@ -242,16 +248,64 @@ def test_a_runaway_query_is_stopped_at_the_time_limit(limited: TestClient, name:
     assert after.json()["boolean"] is True
 
 
-def test_a_query_that_ends_its_evaluator_is_503_and_the_next_one_is_answered(
-    api_client: TestClient,
-) -> None:
-    """Groups nested thousands of levels deep run the evaluator's parser out of stack: the
-    process ends, the answer says what may have caused it, and a new process takes the next."""
+def test_a_query_that_ends_its_evaluator_is_503_and_the_next_one_is_answered() -> None:
+    """Without a depth limit, groups nested thousands of levels deep run the evaluator's parser
+    out of stack: the process ends, the answer says what may have caused it, and a new process
+    takes the next query."""
     deep = "SELECT * WHERE { " + "{ " * 20_000 + "}" * 20_000 + " }"
-    detail = _problem(
-        api_client.post(URL, content=deep, headers={"content-type": "application/sparql-query"}),
-        503,
-    )["detail"]
-    assert "ended before it answered" in detail and "levels deep" in detail
-    after = api_client.get(URL, params={"query": "ASK { ?m a mk:Muscle }"})
-    assert after.json()["boolean"] is True
+    with TestClient(create_app(Settings(sparql_max_depth=0, sparql_processes=1))) as client:
+        detail = _problem(
+            client.post(URL, content=deep, headers={"content-type": "application/sparql-query"}),
+            503,
+        )["detail"]
+        assert "ended before it answered" in detail and "levels deep" in detail
+        after = client.get(URL, params={"query": "ASK { ?m a mk:Muscle }"})
+        assert after.json()["boolean"] is True
+
+
+DEEP = {
+    "groups": "SELECT * WHERE { " + "{" * 10_000 + "}" * 10_000 + " }",
+    "blank nodes": "SELECT * WHERE { ?s ?p " + "[ ?p " * 200 + "?o" + " ]" * 200 + " }",
+    "collections": "SELECT * WHERE { ?s ?p " + "( " * 200 + "?o" + " )" * 200 + " }",
+    "parentheses": "ASK { ?s ?p ?o FILTER(" + "(" * 5_000 + "?o" + ")" * 5_000 + ") }",
+}
+
+
+@pytest.mark.parametrize("query", DEEP.values(), ids=DEEP.keys())
+def test_queries_nested_past_the_depth_limit_are_refused_before_they_run(
+    limited: TestClient, query: str
+) -> None:
+    """Deep nesting ends the evaluator's process (groups, parentheses) or keeps it parsing for
+    longer than the time limit (blank nodes, collections): it is refused before it is sent,
+    and the evaluator that answered before answers after."""
+    limited.get(URL, params={"query": "ASK { ?m a mk:Muscle }"})
+    pool = limited.app.state.store.pool  # type: ignore[attr-defined]
+    before = [w.proc.pid for w in pool._idle]
+    body = _problem(limited.post(URL, data={"query": query}), 400)
+    assert body["title"] == "Query nested too deeply"
+    assert "levels deep; the limit is 64" in body["detail"]
+    assert [w.proc.pid for w in pool._idle] == before
+
+
+def test_the_depth_limit_counts_brackets_outside_strings_iris_and_comments() -> None:
+    at_limit = (
+        'SELECT * WHERE { ?m a mk:Muscle FILTER(STRLEN("}}{{((((") > 0 '
+        "&& ?m != <urn:x:(((>) } # {{{{(((("
+    )
+    over = (
+        'SELECT * WHERE {\n  ?m a mk:Muscle FILTER(?m != """(\n((""")\n'
+        "  FILTER(((?m != mk:Muscle))) }"
+    )
+    with TestClient(create_app(Settings(sparql_max_depth=3, sparql_processes=1))) as client:
+        answered = client.get(URL, params={"query": at_limit})
+        assert answered.status_code == 200, answered.text
+        assert answered.json()["results"]["bindings"]
+        detail = _problem(client.get(URL, params={"query": over}), 400)["detail"]
+    assert detail.startswith("the query nests groups, brackets and parentheses 4 levels deep")
+    assert "the limit is 3 (level 4 opens at line 4, column 11)" in detail
+
+
+def test_check_depth_without_a_limit_takes_any_nesting() -> None:
+    check_depth("ASK {" + "{" * 10_000 + "}" * 10_001, 0)
+    with pytest.raises(SparqlTooDeep, match="2 levels deep; the limit is 1"):
+        check_depth("ASK { { } }", 1)

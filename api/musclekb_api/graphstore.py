@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import pyoxigraph as ox
@@ -27,6 +28,8 @@ __all__ = [
     "GraphStore",
     "QueryResult",
     "SparqlError",
+    "check_depth",
+    "check_read_only",
     "query_form",
 ]
 
@@ -45,24 +48,37 @@ _UPDATES = frozenset(
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # Comments, IRIs and strings; the closing quotes are optional, so that a match never fails
 # after scanning ahead (an unterminated string runs to the end of its line, or of the text).
+# Each string's characters are taken in runs between escapes, not one alternative at a time.
 _OPAQUE = re.compile(
     "|".join(
         (
             r"#[^\n\r]*",
             r'<[^<>"{}|^`\\\x00-\x20]*>',
-            r"'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3})?",
-            r'"{3}(?:[^"\\]|\\.|"(?!""))*(?:"{3})?',
-            r"'(?:[^'\\\n\r]|\\.)*'?",
-            r'"(?:[^"\\\n\r]|\\.)*"?',
+            r"'{3}[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'{3})?",
+            r'"{3}[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"{3})?',
+            r"'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'?",
+            r'"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"?',
         )
     ),
     re.DOTALL,
 )
 _WORD = re.compile(r"(?<![\w?$:.\-])([A-Za-z]+)(?![\w:\-])")
+_BRACKET = re.compile(r"[{}()\[\]]")
+_LINE = re.compile(r"[^\n\r]+")
 
 
 class SparqlError(Exception):
-    """A SPARQL request that cannot be answered; ``status`` and ``title`` make the problem."""
+    """A SPARQL request that cannot be answered; ``status`` and ``title`` make the problem.
+
+    SparqlError
+    ├── SparqlSyntaxError      400  the query does not parse
+    ├── SparqlTooDeep          400  nested past the depth limit
+    ├── SparqlEvaluationError  400  the evaluator refused it
+    ├── SparqlForbidden        403  an update or SERVICE
+    ├── SparqlTooLarge         413  the query text is over the size limit
+    ├── SparqlLimitExceeded    503  over the time or memory limit
+    └── SparqlBusy             503  every evaluator stayed busy
+    """
 
     status = 400
     title = "SPARQL query failed"
@@ -78,6 +94,10 @@ class SparqlSyntaxError(SparqlError):
 
 class SparqlEvaluationError(SparqlError):
     title = "SPARQL evaluation error"
+
+
+class SparqlTooDeep(SparqlError):
+    title = "Query nested too deeply"
 
 
 class SparqlForbidden(SparqlError):
@@ -105,11 +125,53 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def _blank(match: re.Match[str]) -> str:
+    return _LINE.sub(_spaces, match.group())
+
+
+@lru_cache(maxsize=4)  # the read-only and the depth checks read the same query
+def _plain(query: str) -> str:
+    """``query`` as the parser reads it (codepoint escapes applied) with comments, strings and
+    IRIs blanked out character by character, so that lines and columns stay where they were."""
+    return _OPAQUE.sub(_blank, _ESCAPE.sub(_unescape, query))
+
+
 def _keywords(query: str) -> list[str]:
-    """The bare words of ``query`` (keywords, mostly), after codepoint escapes are applied and
-    comments, strings and IRIs are blanked out; variables and prefixed names are not words."""
-    text = _OPAQUE.sub(" ", _ESCAPE.sub(_unescape, query))
-    return [m.group(1).upper() for m in _WORD.finditer(text)]
+    """The bare words of ``query`` (keywords, mostly), outside comments, strings and IRIs;
+    variables and prefixed names are not words."""
+    return [m.group(1).upper() for m in _WORD.finditer(_plain(query))]
+
+
+def check_depth(query: str, limit: int) -> None:
+    """Refuse a query that nests groups, blank nodes, collections or parentheses more than
+    ``limit`` levels deep (0: no limit), before it is sent to be evaluated. The evaluator's
+    parser takes time that grows steeply with the nesting of blank nodes and collections (100
+    levels, seconds; 200, more than 20 s) and runs out of stack at a few thousand levels of
+    groups, which ends its process."""
+    if limit <= 0:
+        return
+    text = _plain(query)
+    depth = deepest = 0
+    first = -1
+    for m in _BRACKET.finditer(text):
+        depth = depth + 1 if m.group() in "{([" else max(depth - 1, 0)
+        if depth > deepest:
+            deepest = depth
+            if depth == limit + 1:
+                first = m.start()
+    if first < 0:
+        return
+    line = text.count("\n", 0, first) + 1
+    column = first - (text.rfind("\n", 0, first) + 1) + 1
+    raise SparqlTooDeep(
+        f"the query nests groups, brackets and parentheses {deepest} levels deep; the limit is "
+        f"{limit} (level {limit + 1} opens at line {line}, column {column}): write the nested "
+        "parts one after another, or split the query"
+    )
 
 
 def query_form(query: str) -> str:
@@ -200,6 +262,7 @@ class GraphStore:
         self.timeout = settings.sparql_timeout
         self.max_rows = settings.sparql_max_rows
         self.max_query_bytes = settings.max_body_bytes
+        self.max_depth = settings.sparql_max_depth
         self._exports: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._pool: SparqlPool | None = None
@@ -234,7 +297,8 @@ class GraphStore:
     def query(self, text: str, graph_format: str = "turtle") -> QueryResult:
         """Evaluate a read-only query; blocking (call it from a worker thread).
 
-        Raises a :class:`SparqlError` subclass: syntax (400), refused update or SERVICE (403),
+        Raises a :class:`SparqlError` subclass: syntax or nesting past the depth limit (400),
+        refused update or SERVICE (403),
         query text over the size limit (413), time limit or memory limit exceeded (503).
         """
         size = len(text.encode("utf-8"))
@@ -245,6 +309,7 @@ class GraphStore:
         if not text.strip():
             raise SparqlSyntaxError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
         check_read_only(text)
+        check_depth(text, self.max_depth)
         request = {
             "query": text,
             "max_rows": self.max_rows,
@@ -261,10 +326,13 @@ class GraphStore:
         except QueryOverran:
             raise SparqlLimitExceeded(limit) from None
         except WorkerDied as exc:
+            nesting = (
+                "" if self.max_depth else ", or nests groups or brackets thousands of levels deep"
+            )
             raise SparqlLimitExceeded(
                 f"the query could not be completed ({exc}); it most likely needed more than "
                 f"the memory limit of {self._memory_mb} MB (narrow its patterns or add a "
-                "LIMIT), or nests groups or brackets thousands of levels deep"
+                f"LIMIT){nesting}"
             ) from None
         except PoolBusy:
             raise SparqlBusy(
