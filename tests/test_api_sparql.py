@@ -283,7 +283,7 @@ def test_queries_nested_past_the_depth_limit_are_refused_before_they_run(
     before = [w.proc.pid for w in pool._idle]
     body = _problem(limited.post(URL, data={"query": query}), 400)
     assert body["title"] == "Query nested too deeply"
-    assert "levels deep; the limit is 64" in body["detail"]
+    assert "levels deep; the limit is 32" in body["detail"]
     assert [w.proc.pid for w in pool._idle] == before
 
 

@@ -54,7 +54,7 @@ class Settings:
     max_problems: int = MAX_SUGGESTED
     sparql_timeout: float = 5.0
     sparql_max_rows: int = 10_000
-    sparql_max_depth: int = 64
+    sparql_max_depth: int = 32
     sparql_processes: int = 2
     sparql_memory_mb: int = 2048
     # first threshold of the cyclic garbage collector: above Python's 700, which spends about 6%
