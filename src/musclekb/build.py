@@ -45,6 +45,7 @@ KIND_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "exercise": (MK.Exercise,),
     "principle": (MK.Principle,),
     "plan-weight": (MK.PlanWeight,),
+    "certainty-wording": (MK.CertaintyWording,),
     "advisory": (MK.Advisory,),
     "rule": (MK.SignRule, MK.MeasureRule, MK.PatternRule, MK.CauseRule, MK.RoleRule, MK.RemedyRule),
 }
@@ -360,6 +361,18 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
                 **b,
                 code=r.text(s, MK.code),
                 weight=r.num(s, MK.weight) or 0.0,
+                principles=r.ids(s, MK.putsIntoPractice),
+            ),
+        )
+    )
+    out["certainty-wording"] = dict(
+        _collect(
+            r,
+            "certainty-wording",
+            lambda s, b: m.CertaintyWording(
+                **b,
+                at_least=r.num(s, MK.certaintyAtLeast),
+                above=r.num(s, MK.certaintyAbove),
                 principles=r.ids(s, MK.putsIntoPractice),
             ),
         )

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from musclekb.cf import fmt, rounded
-from musclekb.phrases import Phrasebook, hedge
+from musclekb.phrases import Phrasebook
 from musclekb.trace import OPPOSITE, Belief, Contribution, Premise
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
     from musclekb.kb import KnowledgeBase
 
-__all__ = ["Explainer", "TreeParts", "derived_from", "hedge"]
+__all__ = ["Explainer", "TreeParts", "derived_from"]
 
 _Items = tuple[tuple[str, Any], ...]  # a node's fields, in order
 _PremiseParts = tuple[_Items, tuple[str, str] | None]  # with the (state, side) it derives from

@@ -197,6 +197,53 @@ class KnowledgeBase:
         return self._typed("plan-weight", m.PlanWeight)
 
     @cached_property
+    def certainty_wordings(self) -> Mapping[str, m.CertaintyWording]:
+        return self._typed("certainty-wording", m.CertaintyWording)
+
+    @cached_property
+    def certainty_words(self) -> tuple[tuple[float, bool, str], ...]:
+        """The words explanations use for certainty factors (``mk:CertaintyWording``): (bound,
+        whether the bound itself is included, words), highest bound first (at the same bound, the
+        wording that includes it first). The last starts at -1, so every certainty has words."""
+        problems = [
+            (
+                w.id,
+                "this certainty wording needs one bound: mk:certaintyAtLeast or mk:certaintyAbove",
+            )
+            for w in self.certainty_wordings.values()
+            if (w.at_least is None) == (w.above is None)
+        ]
+        if not any(
+            w.at_least is not None and w.at_least <= -1 for w in self.certainty_wordings.values()
+        ):
+            problems.append(
+                (
+                    "mk:CertaintyWording",
+                    "no certainty wording starts at -1 (mk:certaintyAtLeast -1.0)",
+                )
+            )
+        if problems:
+            raise KnowledgeInvalidError(
+                [
+                    Violation(
+                        "explaining.ttl",
+                        entity,
+                        "mk:CertaintyWording",
+                        message,
+                        "certainty-wording",
+                    )
+                    for entity, message in problems
+                ]
+            )
+        words = [
+            (w.at_least, True, w.label)
+            if w.at_least is not None
+            else (cast(float, w.above), False, w.label)
+            for w in self.certainty_wordings.values()
+        ]
+        return tuple(sorted(words, key=lambda x: (-x[0], not x[1])))
+
+    @cached_property
     def regions(self) -> Mapping[str, m.Region]:
         return self._typed("region", m.Region)
 

@@ -13,6 +13,7 @@ from typing import Literal
 __all__ = [
     "Advisory",
     "Cause",
+    "CertaintyWording",
     "Contraindication",
     "Entity",
     "Exercise",
@@ -206,6 +207,16 @@ class PlanWeight(Entity):
 
     code: str = ""
     weight: float = 0.0
+    principles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CertaintyWording(Entity):
+    """The words (its label) an explanation uses for certainty factors from ``at_least`` (the
+    bound included) or above ``above`` (not included), up to the next wording's bound."""
+
+    at_least: float | None = None
+    above: float | None = None
     principles: tuple[str, ...] = ()
 
 

@@ -7,7 +7,7 @@ Its tables are bounded (``musclekb.bounded``): when one is full, its older half 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from musclekb.bounded import cached
@@ -36,17 +36,13 @@ def source_names(kb: KnowledgeBase, source_ids: tuple[str, ...]) -> tuple[str, .
     )
 
 
-def hedge(cf: float) -> str:
-    """Words for a certainty factor."""
-    if cf >= 0.8:
-        return "almost certainly"
-    if cf >= 0.6:
-        return "probably"
-    if cf >= 0.4:
-        return "possibly"
-    if cf > 0:
-        return "perhaps"
-    return "probably not"
+def hedge(cf: float, words: Sequence[tuple[float, bool, str]]) -> str:
+    """The words for a certainty factor: those of the first of ``words`` (see
+    :attr:`KnowledgeBase.certainty_words`) whose bound ``cf`` reaches."""
+    for bound, included, text in words:
+        if cf > bound or (included and cf == bound):
+            return text
+    return words[-1][2]
 
 
 class Phrasebook:
@@ -60,6 +56,7 @@ class Phrasebook:
                 f"a phrasebook's tables need room for at least 2 entries, got {entries}"
             )
         self.kb = kb
+        self.words = kb.certainty_words  # read now: a knowledge base without them fails here
         self._size = entries // 2
         self._json_size = entries
         self._sources: dict[str, tuple[str, ...]] = {}
@@ -172,17 +169,16 @@ class Phrasebook:
     def write_sentence(self, b: Belief, keys: list[tuple[object, ...]] | None = None) -> str:
         """The sentence of ``b``, written afresh (:meth:`sentence` keeps it); ``keys``: the
         ``Contribution.flat`` of each of its contributions, when the caller has them."""
+        shown = fmt(b.cf)
+        words = hedge(float(shown), self.words)  # the words of the number the sentence shows
         if b.kind == "state":
             state = self.kb.states[b.id]
             head = (
-                f"{b.side.capitalize()} {self.kb.muscles[state.muscle].label} is {hedge(b.cf)} "
-                f"{self.kb.all('state-kind')[state.state_kind].label} ({fmt(b.cf)})"
+                f"{b.side.capitalize()} {self.kb.muscles[state.muscle].label} is {words} "
+                f"{self.kb.all('state-kind')[state.state_kind].label} ({shown})"
             )
         else:
-            head = (
-                f"{self.kb.imbalances[b.id].label} ({b.side}) is {hedge(b.cf)} present "
-                f"({fmt(b.cf)})"
-            )
+            head = f"{self.kb.imbalances[b.id].label} ({b.side}) is {words} present ({shown})"
         contributions = b.contributions
         if keys is None:
             keys = [c.flat for c in contributions]

@@ -25,6 +25,7 @@ class MK(DefinedNamespace):
     BodyRegion: URIRef  # body region
     Cause: URIRef  # cause or risk factor
     CauseRule: URIRef  # cause rule
+    CertaintyWording: URIRef  # certainty wording
     Condition: URIRef  # condition
     Contraindication: URIRef  # contraindication
     Direction: URIRef  # better direction
@@ -64,6 +65,8 @@ class MK(DefinedNamespace):
     atJoint: URIRef  # at joint
     betterDirection: URIRef  # better direction
     certainty: URIRef  # certainty factor
+    certaintyAbove: URIRef  # certainty above
+    certaintyAtLeast: URIRef  # certainty at least
     code: URIRef  # code
     comparesSides: URIRef  # compares sides
     contraindication: URIRef  # contraindication
