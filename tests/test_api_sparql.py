@@ -268,6 +268,10 @@ DEEP = {
     "blank nodes": "SELECT * WHERE { ?s ?p " + "[ ?p " * 200 + "?o" + " ]" * 200 + " }",
     "collections": "SELECT * WHERE { ?s ?p " + "( " * 200 + "?o" + " )" * 200 + " }",
     "parentheses": "ASK { ?s ?p ?o FILTER(" + "(" * 5_000 + "?o" + ")" * 5_000 + ") }",
+    # not an IRI: a less-than and a greater-than around parentheses the parser reads as code
+    "parentheses between < and >": (
+        "ASK { ?s ?p ?o FILTER(?o<" + "(" * 5_000 + "?o" + ")" * 5_000 + ">?o) }"
+    ),
 }
 
 
@@ -287,14 +291,16 @@ def test_queries_nested_past_the_depth_limit_are_refused_before_they_run(
     assert [w.proc.pid for w in pool._idle] == before
 
 
-def test_the_depth_limit_counts_brackets_outside_strings_iris_and_comments() -> None:
+def test_the_depth_limit_counts_brackets_outside_strings_and_comments() -> None:
+    """A ``#`` inside an IRI starts no comment; brackets inside an IRI count, as they do when
+    what looks like an IRI is an expression between a less-than and a greater-than."""
     at_limit = (
         'SELECT * WHERE { ?m a mk:Muscle FILTER(STRLEN("}}{{((((") > 0 '
-        "&& ?m != <urn:x:(((>) } # {{{{(((("
+        "&& ?m != <urn:x:#(a)> && ?m != <urn:x:()>) } # {{{{(((("
     )
     over = (
         'SELECT * WHERE {\n  ?m a mk:Muscle FILTER(?m != """(\n((""")\n'
-        "  FILTER(((?m != mk:Muscle))) }"
+        "  FILTER(?m != <urn:x:#> || ((?m != mk:Muscle))) }"
     )
     with TestClient(create_app(Settings(sparql_max_depth=3, sparql_processes=1))) as client:
         answered = client.get(URL, params={"query": at_limit})
@@ -302,7 +308,7 @@ def test_the_depth_limit_counts_brackets_outside_strings_iris_and_comments() -> 
         assert answered.json()["results"]["bindings"]
         detail = _problem(client.get(URL, params={"query": over}), 400)["detail"]
     assert detail.startswith("the query nests groups, brackets and parentheses 4 levels deep")
-    assert "the limit is 3 (level 4 opens at line 4, column 11)" in detail
+    assert "the limit is 3 (level 4 opens at line 4, column 30)" in detail
 
 
 def test_check_depth_without_a_limit_takes_any_nesting() -> None:

@@ -133,11 +133,19 @@ def _blank(match: re.Match[str]) -> str:
     return _LINE.sub(_spaces, match.group())
 
 
-@lru_cache(maxsize=4)  # the read-only and the depth checks read the same query
-def _plain(query: str) -> str:
+def _blank_but_iris(match: re.Match[str]) -> str:
+    text = match.group()
+    return text if text.startswith("<") else _LINE.sub(_spaces, text)
+
+
+@lru_cache(maxsize=8)  # the read-only and the depth checks read the same query
+def _plain(query: str, keep_iris: bool = False) -> str:
     """``query`` as the parser reads it (codepoint escapes applied) with comments, strings and
-    IRIs blanked out character by character, so that lines and columns stay where they were."""
-    return _OPAQUE.sub(_blank, _ESCAPE.sub(_unescape, query))
+    (unless ``keep_iris``) IRIs blanked out character by character, so that lines and columns
+    stay where they were. What looks like an IRI may be a less-than and a greater-than around
+    an expression (``?a<(?b)>?c``), which the parser reads as code: the depth check keeps them."""
+    blank = _blank_but_iris if keep_iris else _blank
+    return _OPAQUE.sub(blank, _ESCAPE.sub(_unescape, query))
 
 
 def _keywords(query: str) -> list[str]:
@@ -154,7 +162,7 @@ def check_depth(query: str, limit: int) -> None:
     groups, which ends its process."""
     if limit <= 0:
         return
-    text = _plain(query)
+    text = _plain(query, keep_iris=True)
     depth = deepest = 0
     first = -1
     for m in _BRACKET.finditer(text):
