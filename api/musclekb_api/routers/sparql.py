@@ -57,7 +57,14 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
             "application/n-triples": {"schema": {"type": "string"}},
         },
     },
-    400: _problem(400, "SPARQL syntax error", "the query does not parse: error at 1:8: ..."),
+    400: problem_doc(
+        400,
+        "The query does not parse (title `SPARQL syntax error`), or nests groups, blank nodes, "
+        "collections or parentheses deeper than `MUSCLEKB_SPARQL_MAX_DEPTH` levels (title "
+        "`Query nested too deeply`, refused before it runs).",
+        "SPARQL syntax error",
+        "the query does not parse: error at 1:8: ...",
+    ),
     403: _problem(
         403, "Read-only SPARQL endpoint", "this endpoint is read-only: SPARQL updates are refused"
     ),
