@@ -96,6 +96,24 @@ def test_changed_words_change_the_sentences(kb_copy: Path) -> None:
     assert "likely" in said and "probably" not in said
 
 
+def test_a_wording_from_a_bound_and_one_above_it_share_the_bound(kb_copy: Path) -> None:
+    """Beside "perhaps" (above 0), a wording from 0 holds for 0 alone."""
+    path = kb_copy / "explaining.ttl"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + """
+kb:certainty-undecided a mk:CertaintyWording ;
+    skos:prefLabel "undecided"@en ;
+    mk:certaintyAtLeast 0.0 ;
+    mk:putsIntoPractice kb:principle-state-certainty ;
+    dcterms:source kb:buchanan-shortliffe-1984 .
+""",
+        encoding="utf-8",
+    )
+    words = musclekb.load(kb_copy).certainty_words
+    assert [hedge(cf, words) for cf in (0.1, 0.0, -0.1)] == ["perhaps", "undecided", "probably not"]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [

@@ -306,8 +306,8 @@ class GraphStore:
         """Evaluate a read-only query; blocking (call it from a worker thread).
 
         Raises a :class:`SparqlError` subclass: syntax or nesting past the depth limit (400),
-        refused update or SERVICE (403),
-        query text over the size limit (413), time limit or memory limit exceeded (503).
+        refused update or SERVICE (403), query text over the size limit (413), time limit or
+        memory limit exceeded (503).
         """
         size = len(text.encode("utf-8"))
         if size > self.max_query_bytes:

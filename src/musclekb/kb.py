@@ -203,8 +203,9 @@ class KnowledgeBase:
     @cached_property
     def certainty_words(self) -> tuple[tuple[float, bool, str], ...]:
         """The words explanations use for certainty factors (``mk:CertaintyWording``): (bound,
-        whether the bound itself is included, words), highest bound first (at the same bound, the
-        wording that includes it first). The last starts at -1, so every certainty has words."""
+        whether the bound itself is included, words), highest bound first; at the same bound, the
+        wording above it comes before the one from it, which then holds for the bound alone. The
+        last starts at -1, so every certainty has words."""
         problems = [
             (
                 w.id,
@@ -241,7 +242,7 @@ class KnowledgeBase:
             else (cast(float, w.above), False, w.label)
             for w in self.certainty_wordings.values()
         ]
-        return tuple(sorted(words, key=lambda x: (-x[0], not x[1])))
+        return tuple(sorted(words, key=lambda x: (-x[0], x[1])))
 
     @cached_property
     def regions(self) -> Mapping[str, m.Region]:
