@@ -49,11 +49,12 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # Comments, IRIs and strings; the closing quotes are optional, so that a match never fails
 # after scanning ahead (an unterminated string runs to the end of its line, or of the text).
 # Each string's characters are taken in runs between escapes, not one alternative at a time.
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _OPAQUE = re.compile(
     "|".join(
         (
             r"#[^\n\r]*",
-            r'<[^<>"{}|^`\\\x00-\x20]*>',
+            _IRI.pattern,
             r"'{3}[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'{3})?",
             r'"{3}[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"{3})?',
             r"'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'?",
@@ -138,20 +139,19 @@ def _blank_but_iris(match: re.Match[str]) -> str:
     return text if text.startswith("<") else _LINE.sub(_spaces, text)
 
 
-@lru_cache(maxsize=8)  # the read-only and the depth checks read the same query
-def _plain(query: str, keep_iris: bool = False) -> str:
-    """``query`` as the parser reads it (codepoint escapes applied) with comments, strings and
-    (unless ``keep_iris``) IRIs blanked out character by character, so that lines and columns
-    stay where they were. What looks like an IRI may be a less-than and a greater-than around
-    an expression (``?a<(?b)>?c``), which the parser reads as code: the depth check keeps them."""
-    blank = _blank_but_iris if keep_iris else _blank
-    return _OPAQUE.sub(blank, _ESCAPE.sub(_unescape, query))
+@lru_cache(maxsize=4)  # the read-only and the depth checks read the same query
+def _code(query: str) -> str:
+    """``query`` as the parser reads it (codepoint escapes applied) with comments and strings
+    blanked out character by character, so that lines and columns stay where they were. IRIs are
+    kept: what looks like an IRI may be a less-than and a greater-than around an expression
+    (``?a<(?b)>?c``), which the parser reads as code."""
+    return _OPAQUE.sub(_blank_but_iris, _ESCAPE.sub(_unescape, query))
 
 
 def _keywords(query: str) -> list[str]:
     """The bare words of ``query`` (keywords, mostly), outside comments, strings and IRIs;
     variables and prefixed names are not words."""
-    return [m.group(1).upper() for m in _WORD.finditer(_plain(query))]
+    return [m.group(1).upper() for m in _WORD.finditer(_IRI.sub(_blank, _code(query)))]
 
 
 def check_depth(query: str, limit: int) -> None:
@@ -162,7 +162,7 @@ def check_depth(query: str, limit: int) -> None:
     groups, which ends its process."""
     if limit <= 0:
         return
-    text = _plain(query, keep_iris=True)
+    text = _code(query)
     depth = deepest = 0
     first = -1
     for m in _BRACKET.finditer(text):

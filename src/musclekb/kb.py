@@ -206,17 +206,16 @@ class KnowledgeBase:
         whether the bound itself is included, words), highest bound first; at the same bound, the
         wording above it comes before the one from it, which then holds for the bound alone. The
         last starts at -1, so every certainty has words."""
+        wordings = self.certainty_wordings.values()
         problems = [
             (
                 w.id,
                 "this certainty wording needs one bound: mk:certaintyAtLeast or mk:certaintyAbove",
             )
-            for w in self.certainty_wordings.values()
+            for w in wordings
             if (w.at_least is None) == (w.above is None)
         ]
-        if not any(
-            w.at_least is not None and w.at_least <= -1 for w in self.certainty_wordings.values()
-        ):
+        if not any(w.at_least is not None and w.at_least <= -1 for w in wordings):
             problems.append(
                 (
                     "mk:CertaintyWording",
@@ -240,7 +239,7 @@ class KnowledgeBase:
             (w.at_least, True, w.label)
             if w.at_least is not None
             else (cast(float, w.above), False, w.label)
-            for w in self.certainty_wordings.values()
+            for w in wordings
         ]
         return tuple(sorted(words, key=lambda x: (-x[0], x[1])))
 
