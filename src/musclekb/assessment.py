@@ -225,14 +225,7 @@ class Assessment:
     def advisories(self) -> list[ReportedAdvisory]:
         ctx = self.request.context
         out = []
-        for adv in sorted(
-            self.kb.advisories.values(),
-            key=lambda a: (
-                not a.referral,
-                -(10 if a.trigger_persistent_pain else a.trigger_pain_at_least or 0),
-                a.code,
-            ),
-        ):
+        for adv in self.kb.advisories_in_order:
             pain = adv.trigger_pain_at_least is not None and ctx.pain >= adv.trigger_pain_at_least
             persistent = adv.trigger_persistent_pain and ctx.pain_persistent
             anything = adv.trigger_any_imbalance and bool(self._reported)

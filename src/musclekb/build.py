@@ -384,6 +384,7 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
             lambda s, b: m.Advisory(
                 **b,
                 code=r.text(s, MK.code),
+                display_order=r.py(s, MK.displayOrder),
                 trigger_pain_at_least=r.py(s, MK.triggerPainAtLeast),
                 trigger_persistent_pain=bool(r.py(s, MK.triggerPersistentPain)),
                 trigger_any_imbalance=bool(r.py(s, MK.triggerAnyImbalance)),

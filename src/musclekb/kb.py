@@ -168,6 +168,19 @@ class KnowledgeBase:
         return self._typed("advisory", m.Advisory)
 
     @cached_property
+    def advisories_in_order(self) -> tuple[m.Advisory, ...]:
+        """The advisories in the order they are shown: referrals first, then by
+        ``mk:displayOrder`` (``checks/advisory-order-violation.rq`` keeps the two in agreement;
+        on a knowledge base loaded unchecked, one without an order comes after those with one,
+        and ties go by code)."""
+        return tuple(
+            sorted(
+                self.advisories.values(),
+                key=lambda a: (not a.referral, a.display_order is None, a.display_order, a.code),
+            )
+        )
+
+    @cached_property
     def principles(self) -> Mapping[str, m.Principle]:
         return self._typed("principle", m.Principle)
 

@@ -222,7 +222,10 @@ class CertaintyWording(Entity):
 
 @dataclass(frozen=True)
 class Advisory(Entity):
+    """Advice shown when its triggers hold, at its ``display_order`` (lowest first)."""
+
     code: str = ""
+    display_order: int | None = None
     trigger_pain_at_least: int | None = None
     trigger_persistent_pain: bool = False
     trigger_any_imbalance: bool = False

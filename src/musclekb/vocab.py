@@ -70,6 +70,7 @@ class MK(DefinedNamespace):
     code: URIRef  # code
     comparesSides: URIRef  # compares sides
     contraindication: URIRef  # contraindication
+    displayOrder: URIRef  # display order
     equipment: URIRef  # equipment
     excludedForLevel: URIRef  # excluded for level
     excludedFromPain: URIRef  # excluded from pain level
