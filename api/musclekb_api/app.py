@@ -11,6 +11,7 @@ from fastapi import FastAPI
 import musclekb
 from musclekb.search import SearchIndex
 from musclekb_api.graphstore import GraphStore
+from musclekb_api.live_examples import live_openapi
 from musclekb_api.problems import install_problem_handlers
 from musclekb_api.routers import (
     assessments,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings is not None:
         app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
+    app.openapi = live_openapi(app)  # type: ignore[method-assign]
     # Routes are matched in order: the assessment routes, which carry most of the load, first.
     for module in (assessments, health, kb, browse, search, graph, sparql, export, page):
         app.include_router(module.router)
