@@ -72,7 +72,7 @@ def live_openapi(app: FastAPI) -> Callable[[], Schema]:
 def _fill(paths: Schema, kb: KnowledgeBase, reasoner: Reasoner, index: SearchIndex) -> None:
     centre = None
     for spec in browse.COLLECTIONS:
-        entities = sorted(kb.all(spec.kind).values(), key=lambda e: (e.label.casefold(), e.id))
+        entities = browse.by_label(kb.all(spec.kind).values())
         if not entities:
             continue
         first = entities[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 from rdflib import RDF, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -14,7 +14,6 @@ from musclekb.vocab import KB, MK
 
 __all__ = ["KIND_CLASSES", "build_entities", "local_id"]
 
-E = TypeVar("E", bound=m.Entity)
 _KB = str(KB)
 
 # kind name -> the class(es) whose instances are of that kind
@@ -113,7 +112,10 @@ class _Reader:
                     yield s
 
 
-def _collect(r: _Reader, kind: str, make: Callable[[URIRef, dict[str, Any]], E]) -> dict[str, E]:
+def _collect(
+    r: _Reader, kind: str, make: Callable[[URIRef, dict[str, Any]], m.Entity]
+) -> dict[str, m.Entity]:
+    """Every entity of ``kind``, made by ``make`` from its subject and base fields, by id."""
     out = {local_id(s): make(s, r.base(s, kind)) for s in r.subjects(kind)}
     return dict(sorted(out.items()))
 
@@ -158,242 +160,187 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
         measures_of[local_id(t)].append(local_id(s))
 
     out: dict[str, dict[str, m.Entity]] = {}
-    out["source"] = dict(
-        _collect(
-            r,
-            "source",
-            lambda s, b: m.Source(
-                **b,
-                file_name=r.text(s, MK.fileName),
-                title=r.text(s, DCTERMS.title),
-                citation=r.text(s, DCTERMS.bibliographicCitation),
-                section=r.text(s, MK.section),
-            ),
-        )
+
+    def read(kind: str, make: Callable[[URIRef, dict[str, Any]], m.Entity]) -> None:
+        out[kind] = _collect(r, kind, make)
+
+    read(
+        "source",
+        lambda s, b: m.Source(
+            **b,
+            file_name=r.text(s, MK.fileName),
+            title=r.text(s, DCTERMS.title),
+            citation=r.text(s, DCTERMS.bibliographicCitation),
+            section=r.text(s, MK.section),
+        ),
     )
-    out["region"] = dict(
-        _collect(r, "region", lambda s, b: m.Region(**b, map_view=r.text(s, MK.mapView) or "both"))
+    read("region", lambda s, b: m.Region(**b, map_view=r.text(s, MK.mapView) or "both"))
+    read(
+        "action",
+        lambda s, b: m.JointAction(
+            **b, joint=r.id(s, MK.atJoint) or "", opposites=r.ids(s, MK.opposite)
+        ),
     )
-    out["action"] = dict(
-        _collect(
-            r,
-            "action",
-            lambda s, b: m.JointAction(
-                **b, joint=r.id(s, MK.atJoint) or "", opposites=r.ids(s, MK.opposite)
-            ),
-        )
+    read(
+        "muscle",
+        lambda s, b: m.Muscle(
+            **b,
+            is_group=(s, RDF.type, MK.MuscleGroup) in g,
+            region=r.id(s, MK.region) or "",
+            groups=r.ids(s, MK.inGroup),
+            part_of=r.ids(s, MK.partOf),
+            actions=r.ids(s, MK.performs),
+            uberon=r.py(s, MK.uberon),
+            fma=r.py(s, MK.fma),
+        ),
     )
-    out["muscle"] = dict(
-        _collect(
-            r,
-            "muscle",
-            lambda s, b: m.Muscle(
-                **b,
-                is_group=(s, RDF.type, MK.MuscleGroup) in g,
-                region=r.id(s, MK.region) or "",
-                groups=r.ids(s, MK.inGroup),
-                part_of=r.ids(s, MK.partOf),
-                actions=r.ids(s, MK.performs),
-                uberon=r.py(s, MK.uberon),
-                fma=r.py(s, MK.fma),
-            ),
-        )
+    read(
+        "state",
+        lambda s, b: m.MuscleState(
+            **b, muscle=r.id(s, MK.muscle) or "", state_kind=r.id(s, MK.stateKind) or ""
+        ),
     )
-    out["state"] = dict(
-        _collect(
-            r,
-            "state",
-            lambda s, b: m.MuscleState(
-                **b, muscle=r.id(s, MK.muscle) or "", state_kind=r.id(s, MK.stateKind) or ""
-            ),
-        )
+    read(
+        "pair",
+        lambda s, b: m.Pair(
+            **b,
+            pair_kind="contralateral"
+            if r.g.value(s, MK.pairKind) == MK.Contralateral
+            else "antagonistic",
+            first=r.id(s, MK.firstMuscle) or "",
+            second=r.id(s, MK.secondMuscle) or "",
+            joint=r.id(s, MK.joint) or "",
+            first_action=r.id(s, MK.firstAction) or "",
+            second_action=r.id(s, MK.secondAction) or "",
+        ),
     )
-    out["pair"] = dict(
-        _collect(
-            r,
-            "pair",
-            lambda s, b: m.Pair(
-                **b,
-                pair_kind="contralateral"
-                if r.g.value(s, MK.pairKind) == MK.Contralateral
-                else "antagonistic",
-                first=r.id(s, MK.firstMuscle) or "",
-                second=r.id(s, MK.secondMuscle) or "",
-                joint=r.id(s, MK.joint) or "",
-                first_action=r.id(s, MK.firstAction) or "",
-                second_action=r.id(s, MK.secondAction) or "",
-            ),
-        )
+    read(
+        "test",
+        lambda s, b: m.Test(
+            **b,
+            procedure=r.text(s, MK.procedure),
+            reading=r.text(s, MK.reading),
+            accuracy=r.text(s, MK.accuracy),
+            signs=tuple(sorted(signs_of[local_id(s)])),
+            measures=tuple(sorted(measures_of[local_id(s)])),
+        ),
     )
-    out["test"] = dict(
-        _collect(
-            r,
-            "test",
-            lambda s, b: m.Test(
-                **b,
-                procedure=r.text(s, MK.procedure),
-                reading=r.text(s, MK.reading),
-                accuracy=r.text(s, MK.accuracy),
-                signs=tuple(sorted(signs_of[local_id(s)])),
-                measures=tuple(sorted(measures_of[local_id(s)])),
-            ),
-        )
+    read(
+        "sign",
+        lambda s, b: m.Sign(
+            **b,
+            sign_kind=r.id(s, MK.signKind) or "",
+            lateral=r.g.value(s, MK.laterality) != MK.NonLateral,
+            tests=r.ids(s, MK.observedIn),
+        ),
     )
-    out["sign"] = dict(
-        _collect(
-            r,
-            "sign",
-            lambda s, b: m.Sign(
-                **b,
-                sign_kind=r.id(s, MK.signKind) or "",
-                lateral=r.g.value(s, MK.laterality) != MK.NonLateral,
-                tests=r.ids(s, MK.observedIn),
-            ),
-        )
+    read(
+        "measure",
+        lambda s, b: m.Measure(
+            **b,
+            unit=r.text(s, MK.unit),
+            higher_is_better=r.g.value(s, MK.betterDirection) != MK.LowerIsBetter,
+            min_value=r.num(s, MK.minValue) or 0.0,
+            max_value=r.num(s, MK.maxValue) or 0.0,
+            tests=r.ids(s, MK.measuredIn),
+        ),
     )
-    out["measure"] = dict(
-        _collect(
-            r,
-            "measure",
-            lambda s, b: m.Measure(
-                **b,
-                unit=r.text(s, MK.unit),
-                higher_is_better=r.g.value(s, MK.betterDirection) != MK.LowerIsBetter,
-                min_value=r.num(s, MK.minValue) or 0.0,
-                max_value=r.num(s, MK.maxValue) or 0.0,
-                tests=r.ids(s, MK.measuredIn),
-            ),
-        )
+    read(
+        "imbalance",
+        lambda s, b: m.Imbalance(
+            **b,
+            forms=r.ids(s, MK.form),
+            components=r.ids(s, MK.hasComponent),
+            lateral=bool(r.py(s, MK.lateral)),
+            compares_sides=any(bool(r.py(f, MK.comparesSides)) for f in g.objects(s, MK.form)),
+            conditions=r.ids(s, MK.mayLeadTo),
+        ),
     )
-    out["imbalance"] = dict(
-        _collect(
-            r,
-            "imbalance",
-            lambda s, b: m.Imbalance(
-                **b,
-                forms=r.ids(s, MK.form),
-                components=r.ids(s, MK.hasComponent),
-                lateral=bool(r.py(s, MK.lateral)),
-                compares_sides=any(bool(r.py(f, MK.comparesSides)) for f in g.objects(s, MK.form)),
-                conditions=r.ids(s, MK.mayLeadTo),
-            ),
-        )
+    read("cause", lambda s, b: m.Cause(**b))
+    read("phase", lambda s, b: m.Phase(**b, order=int(r.py(s, MK.order) or 0)))
+    read(
+        "exercise-kind",
+        lambda s, b: m.ExerciseKind(
+            **b, phase=r.id(s, MK.phase) or "", pain_safe=bool(r.py(s, MK.painSafe))
+        ),
     )
-    out["cause"] = dict(_collect(r, "cause", lambda s, b: m.Cause(**b)))
-    out["phase"] = dict(
-        _collect(r, "phase", lambda s, b: m.Phase(**b, order=int(r.py(s, MK.order) or 0)))
+    read("load-mode", lambda s, b: m.LoadMode(**b, pain_safe=bool(r.py(s, MK.painSafe))))
+    read("level", lambda s, b: m.Level(**b, rank=int(r.py(s, MK.rank) or 0)))
+    read(
+        "contraindication",
+        lambda s, b: m.Contraindication(
+            **b,
+            excluded_from_pain=r.py(s, MK.excludedFromPain),
+            excluded_for_levels=r.ids(s, MK.excludedForLevel),
+        ),
     )
-    out["exercise-kind"] = dict(
-        _collect(
-            r,
-            "exercise-kind",
-            lambda s, b: m.ExerciseKind(
-                **b, phase=r.id(s, MK.phase) or "", pain_safe=bool(r.py(s, MK.painSafe))
-            ),
-        )
+    read(
+        "role",
+        lambda s, b: m.Role(
+            **b,
+            realised_by="lengthens"
+            if r.g.value(s, MK.realisedBy) == MK.lengthens
+            else "strengthens",
+        ),
     )
-    out["load-mode"] = dict(
-        _collect(r, "load-mode", lambda s, b: m.LoadMode(**b, pain_safe=bool(r.py(s, MK.painSafe))))
+    read(
+        "exercise",
+        lambda s, b: m.Exercise(
+            **b,
+            exercise_kind=r.id(s, MK.exerciseKind) or "",
+            load_modes=r.ids(s, MK.loadMode),
+            unilateral=bool(r.py(s, MK.unilateral)),
+            level=r.id(s, MK.level) or "",
+            equipment=r.ids(s, MK.equipment),
+            strengthens=r.ids(s, MK.strengthens),
+            lengthens=r.ids(s, MK.lengthens),
+            sets=int(r.py(s, MK.sets) or 1),
+            reps=r.py(s, MK.reps),
+            hold_seconds=r.py(s, MK.holdSeconds),
+            progressions=r.ids(s, MK.progression),
+            regressions=r.ids(s, MK.regression),
+            contraindications=r.ids(s, MK.contraindication),
+            instructions=r.text(s, MK.instructions),
+        ),
     )
-    out["level"] = dict(
-        _collect(r, "level", lambda s, b: m.Level(**b, rank=int(r.py(s, MK.rank) or 0)))
+    read(
+        "principle",
+        lambda s, b: m.Principle(
+            **b, code=r.text(s, MK.code), report_threshold=r.num(s, MK.reportThreshold)
+        ),
     )
-    out["contraindication"] = dict(
-        _collect(
-            r,
-            "contraindication",
-            lambda s, b: m.Contraindication(
-                **b,
-                excluded_from_pain=r.py(s, MK.excludedFromPain),
-                excluded_for_levels=r.ids(s, MK.excludedForLevel),
-            ),
-        )
+    read(
+        "plan-weight",
+        lambda s, b: m.PlanWeight(
+            **b,
+            code=r.text(s, MK.code),
+            weight=r.num(s, MK.weight) or 0.0,
+            principles=r.ids(s, MK.putsIntoPractice),
+        ),
     )
-    out["role"] = dict(
-        _collect(
-            r,
-            "role",
-            lambda s, b: m.Role(
-                **b,
-                realised_by="lengthens"
-                if r.g.value(s, MK.realisedBy) == MK.lengthens
-                else "strengthens",
-            ),
-        )
+    read(
+        "certainty-wording",
+        lambda s, b: m.CertaintyWording(
+            **b,
+            at_least=r.num(s, MK.certaintyAtLeast),
+            above=r.num(s, MK.certaintyAbove),
+            principles=r.ids(s, MK.putsIntoPractice),
+        ),
     )
-    out["exercise"] = dict(
-        _collect(
-            r,
-            "exercise",
-            lambda s, b: m.Exercise(
-                **b,
-                exercise_kind=r.id(s, MK.exerciseKind) or "",
-                load_modes=r.ids(s, MK.loadMode),
-                unilateral=bool(r.py(s, MK.unilateral)),
-                level=r.id(s, MK.level) or "",
-                equipment=r.ids(s, MK.equipment),
-                strengthens=r.ids(s, MK.strengthens),
-                lengthens=r.ids(s, MK.lengthens),
-                sets=int(r.py(s, MK.sets) or 1),
-                reps=r.py(s, MK.reps),
-                hold_seconds=r.py(s, MK.holdSeconds),
-                progressions=r.ids(s, MK.progression),
-                regressions=r.ids(s, MK.regression),
-                contraindications=r.ids(s, MK.contraindication),
-                instructions=r.text(s, MK.instructions),
-            ),
-        )
+    read(
+        "advisory",
+        lambda s, b: m.Advisory(
+            **b,
+            code=r.text(s, MK.code),
+            display_order=r.py(s, MK.displayOrder),
+            trigger_pain_at_least=r.py(s, MK.triggerPainAtLeast),
+            trigger_persistent_pain=bool(r.py(s, MK.triggerPersistentPain)),
+            trigger_any_imbalance=bool(r.py(s, MK.triggerAnyImbalance)),
+            reassess_after_weeks=r.py(s, MK.reassessAfterWeeks),
+            referral=bool(r.py(s, MK.referral)),
+        ),
     )
-    out["principle"] = dict(
-        _collect(
-            r,
-            "principle",
-            lambda s, b: m.Principle(
-                **b, code=r.text(s, MK.code), report_threshold=r.num(s, MK.reportThreshold)
-            ),
-        )
-    )
-    out["plan-weight"] = dict(
-        _collect(
-            r,
-            "plan-weight",
-            lambda s, b: m.PlanWeight(
-                **b,
-                code=r.text(s, MK.code),
-                weight=r.num(s, MK.weight) or 0.0,
-                principles=r.ids(s, MK.putsIntoPractice),
-            ),
-        )
-    )
-    out["certainty-wording"] = dict(
-        _collect(
-            r,
-            "certainty-wording",
-            lambda s, b: m.CertaintyWording(
-                **b,
-                at_least=r.num(s, MK.certaintyAtLeast),
-                above=r.num(s, MK.certaintyAbove),
-                principles=r.ids(s, MK.putsIntoPractice),
-            ),
-        )
-    )
-    out["advisory"] = dict(
-        _collect(
-            r,
-            "advisory",
-            lambda s, b: m.Advisory(
-                **b,
-                code=r.text(s, MK.code),
-                display_order=r.py(s, MK.displayOrder),
-                trigger_pain_at_least=r.py(s, MK.triggerPainAtLeast),
-                trigger_persistent_pain=bool(r.py(s, MK.triggerPersistentPain)),
-                trigger_any_imbalance=bool(r.py(s, MK.triggerAnyImbalance)),
-                reassess_after_weeks=r.py(s, MK.reassessAfterWeeks),
-                referral=bool(r.py(s, MK.referral)),
-            ),
-        )
-    )
-    out["rule"] = dict(_collect(r, "rule", lambda s, b: _rule(r, s, b)))
+    read("rule", lambda s, b: _rule(r, s, b))
     for kind in ("joint", "state-kind", "sign-kind", "form", "condition", "equipment"):
-        out[kind] = dict(_collect(r, kind, lambda s, b: m.Entity(**b)))
+        read(kind, lambda s, b: m.Entity(**b))
     return out

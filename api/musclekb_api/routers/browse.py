@@ -35,6 +35,7 @@ __all__ = [
     "PROBLEM_RESPONSES",
     "CollectionSpec",
     "Filter",
+    "by_label",
     "entity_json",
     "entity_links",
     "router",
@@ -399,6 +400,11 @@ def _ok(example: Any) -> dict[int | str, dict[str, Any]]:
 # ---------------------------------------------------------------------- the routes
 
 
+def by_label(entities: Iterable[model.Entity]) -> list[model.Entity]:
+    """Entities in the order a list shows them without ``q``: by label, then id."""
+    return sorted(entities, key=lambda e: (e.label.casefold(), e.id))
+
+
 def _select(
     kb: KnowledgeBase,
     index: SearchIndex,
@@ -411,7 +417,7 @@ def _select(
     if q is not None and q.strip():
         candidates = [items[hit.id] for hit in index.search(q, (spec.kind,), limit=None)]
     else:
-        candidates = sorted(items.values(), key=lambda e: (e.label.casefold(), e.id))
+        candidates = by_label(items.values())
     return [e for e in candidates if all(check(e) for check in checks)]
 
 
