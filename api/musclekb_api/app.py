@@ -7,9 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 import musclekb
 from musclekb.search import SearchIndex
+from musclekb_api.compression import Compression
+from musclekb_api.conditional import ConditionalGet
 from musclekb_api.graphstore import GraphStore
 from musclekb_api.live_examples import live_openapi
 from musclekb_api.problems import install_problem_handlers
@@ -67,4 +70,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the assessment routes, which carry most of the load, first.
     for module in (assessments, health, kb, browse, search, graph, sparql, export, page):
         app.include_router(module.router)
+    add_http_middleware(app, settings or get_settings())  # set up now, not in the lifespan
     return app
+
+
+def add_http_middleware(app: FastAPI, settings: Settings) -> None:
+    """What every answer goes through on its way out, innermost first: an ``ETag`` (and 304)
+    for ``GET`` answers, gzip for clients that accept it, and the CORS headers for the origins
+    ``MUSCLEKB_CORS_ORIGINS`` allows (none by default)."""
+    app.add_middleware(ConditionalGet)
+    app.add_middleware(Compression, level=settings.gzip_level, min_bytes=settings.gzip_min_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match"],
+            expose_headers=["ETag", "Content-Disposition"],
+            max_age=600,
+        )

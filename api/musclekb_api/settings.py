@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +45,11 @@ class Settings:
     ``MUSCLEKB_TABLE_ENTRIES``: the most entries in each table where a worker keeps the words and
     JSON pieces of explanations between assessments (memory against the time to write them
     again; answers are the same at any size).
+    ``MUSCLEKB_GZIP_LEVEL``: how hard an answer is compressed when the client accepts gzip, 1
+    (fastest) to 9 (smallest); 0 sends every answer uncompressed.
+    ``MUSCLEKB_GZIP_MIN_BYTES``: answers shorter than this are sent uncompressed.
+    ``MUSCLEKB_CORS_ORIGINS``: the web origins (``https://app.example.org``, comma-separated, or
+    ``*`` for any) whose pages may call the API from a browser; none by default.
     """
 
     knowledge_dir: Path | None = None
@@ -61,10 +67,20 @@ class Settings:
     # of the time in collections; far higher and each collection pauses for tens of milliseconds
     gc_threshold: int = 2_000
     table_entries: int = TABLE_ENTRIES
+    # gzip level 3 writes a 180 KiB assessment as 16 KiB in about 0.8 ms; level 6 as 11 KiB in
+    # about 1.8 ms (bench/bench_api.py prints what it costs on this machine)
+    gzip_level: int = 3
+    gzip_min_bytes: int = 1024
+    cors_origins: tuple[str, ...] = ()
 
 
 def _read(
-    env: Mapping[str, str], name: str, convert: Callable[[str], T], default: T, minimum: T
+    env: Mapping[str, str],
+    name: str,
+    convert: Callable[[str], T],
+    default: T,
+    minimum: T,
+    maximum: T | None = None,
 ) -> T:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -73,10 +89,33 @@ def _read(
         value = convert(raw.strip())
     except ValueError:
         value = None
-    if value is None or not math.isfinite(value) or value < minimum:
+    too_large = maximum is not None and value is not None and value > maximum
+    if value is None or not math.isfinite(value) or value < minimum or too_large:
         kind = "a whole number" if convert is int else "a number"
-        raise ValueError(f"{name} must be {kind} of at least {minimum}, got {raw!r}")
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+        raise ValueError(f"{name} must be {kind} {bounds}, got {raw!r}")
     return value
+
+
+# an origin as a browser sends it: scheme, host name or bracketed IPv6 address, optional port
+_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    """``MUSCLEKB_CORS_ORIGINS``: ``*``, or origins as a browser sends them (scheme, host and
+    port, no path), comma-separated."""
+    raw = env.get("MUSCLEKB_CORS_ORIGINS", "")
+    origins = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if origins == ("*",):
+        return origins
+    wrong = [o for o in origins if not _ORIGIN.fullmatch(o)]
+    if wrong:
+        raise ValueError(
+            f"MUSCLEKB_CORS_ORIGINS must be '*' or origins such as 'https://app.example.org' "
+            f"(scheme and host, an optional port, no path or trailing slash), comma-separated; "
+            f"not an origin: {', '.join(repr(o) for o in wrong)}"
+        )
+    return origins
 
 
 def settings_from(env: Mapping[str, str]) -> Settings:
@@ -97,6 +136,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         sparql_memory_mb=_read(env, "MUSCLEKB_SPARQL_MEMORY_MB", int, d.sparql_memory_mb, 0),
         gc_threshold=_read(env, "MUSCLEKB_GC_THRESHOLD", int, d.gc_threshold, 0),
         table_entries=_read(env, "MUSCLEKB_TABLE_ENTRIES", int, d.table_entries, 2),
+        gzip_level=_read(env, "MUSCLEKB_GZIP_LEVEL", int, d.gzip_level, 0, 9),
+        gzip_min_bytes=_read(env, "MUSCLEKB_GZIP_MIN_BYTES", int, d.gzip_min_bytes, 0),
+        cors_origins=_origins(env),
     )
 
 
