@@ -10,6 +10,8 @@ Starts ``musclekb serve --workers 2`` on a free port, waits for /healthz, then r
   when every person brings their own findings: the phase the targets are for;
 - different requests again with ``?explain=none`` (no explanations written);
 - one of those requests sent again and again;
+- different requests again, from clients that accept gzip (as most HTTP libraries do), to show
+  what compressing the answers costs;
 - different requests again, offered at ``--rate`` requests/s (500) on a fixed schedule by the
   same number of clients, latency counted from each request's scheduled time.
 
@@ -55,6 +57,7 @@ HOST = "127.0.0.1"
 MAX_DURATION = 60.0
 TARGET_RPS, TARGET_P99_MS = 500.0, 25.0
 OPENING = 1000  # different requests for the unmeasured second before each phase
+GZIP = "Accept-Encoding: gzip\r\n"  # what most HTTP libraries send
 
 
 def free_port() -> int:
@@ -64,8 +67,9 @@ def free_port() -> int:
         return port
 
 
-def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
-    head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: keep-alive\r\n"
+def request_bytes(method: str, path: str, body: bytes = b"", headers: str = "") -> bytes:
+    """A request; ``headers``: more header lines, each ending in CRLF."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: keep-alive\r\n{headers}"
     if body:
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     return head.encode() + b"\r\n" + body
@@ -371,7 +375,7 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
     # of different requests, so that no measured request has been sent before
     # (then OPENING more for the second before each phase, and one more: the request whose
     # answer sizes are shown, and that is repeated)
-    pool = await assessment_bodies(port, 10, args.seed, warmup + 3 * distinct + OPENING + 1)
+    pool = await assessment_bodies(port, 10, args.seed, warmup + 4 * distinct + OPENING + 1)
     body = pool[-1]
     probe = Connection(port)
     status, answer = await probe.exchange(request_bytes("POST", "/v1/assessments", body))
@@ -385,6 +389,10 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
         _, answer = await conn.exchange(request_bytes("POST", path, body))
         conn.close()
         sizes.append(f"{form} {len(answer) / 1024:.0f} KiB")
+    conn = Connection(port)
+    _, answer = await conn.exchange(request_bytes("POST", "/v1/assessments", body, GZIP))
+    conn.close()
+    sizes.append(f"linked with gzip accepted {len(answer) / 1024:.0f} KiB")
     print(
         f"assessment: 10 findings, {len(body)} B request; response with explain= {', '.join(sizes)}"
     )
@@ -396,8 +404,8 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
             f"server warm-up: {warmup} other different requests in "
             f"{time.perf_counter() - started:.1f} s (not measured)"
         )
-    starts = [warmup + i * distinct for i in range(4)]  # each phase's share, then the openings
-    openings = posts[starts[3] : -1]
+    starts = [warmup + i * distinct for i in range(5)]  # each phase's share, then the openings
+    openings = posts[starts[4] : -1]
     duration = min(args.duration, MAX_DURATION)
     assess = Phase("POST /v1/assessments, different requests")
     phases = [
@@ -411,6 +419,13 @@ async def main_async(args: argparse.Namespace, port: int, server: subprocess.Pop
             ],
         ),
         (Phase("  one request, repeated"), posts[-1:]),
+        (
+            Phase("  different, gzip accepted"),
+            [
+                request_bytes("POST", "/v1/assessments", b, GZIP)
+                for b in pool[starts[3] : starts[4]]
+            ],
+        ),
     ]
     # then different requests at the target rate, on a fixed schedule: the latency a client sees
     # when 500 assessments/s arrive, rather than when 16 clients keep the server saturated (where

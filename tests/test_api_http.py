@@ -256,3 +256,32 @@ def test_http_settings_are_read_from_the_environment() -> None:
 def test_wrong_http_settings_are_named(env: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         settings_from(env)
+
+
+def test_serve_stops_on_a_wrong_http_setting() -> None:
+    from typer.testing import CliRunner
+
+    from musclekb.cli import app
+
+    result = CliRunner().invoke(
+        app, ["serve"], env={"MUSCLEKB_CORS_ORIGINS": "app.example.org", "MUSCLEKB_GZIP_LEVEL": "3"}
+    )
+    assert result.exit_code == 2
+    assert "MUSCLEKB_CORS_ORIGINS" in result.output and "'app.example.org'" in result.output
+
+
+def test_large_answers_are_compressed_on_the_workers_own_thread(
+    api_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handing a body to a thread costs more than compressing it (see ``compression.py``)."""
+    import anyio.to_thread
+
+    def no_thread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compressed in a thread")
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)
+    signs = ["sls-knee-valgus", "slb-hip-dip", "sls-trunk-rotates-outward", "sls-knee-out"]
+    body = {"findings": [{"sign": s, "side": side} for s in signs for side in ("left", "right")]}
+    response = api_client.post(f"{URL}?explain=nested", json=body)
+    assert response.headers["content-encoding"] == "gzip"
+    assert len(response.content) > 128 * 1024  # where Starlette would hand it to a thread

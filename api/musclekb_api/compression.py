@@ -9,10 +9,17 @@ request when the level is 0, passes straight through, untouched and at no cost.
 
 from __future__ import annotations
 
+import sys
+
 from starlette.middleware.gzip import GZipResponder
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["Compression", "accepts_gzip"]
+
+# Compress on the event loop, never in a thread: a worker's requests are CPU-bound, so a thread
+# only adds the cost of handing the body over (measured: about 3 ms more per assessment than
+# the 1 ms of compressing its 180 KiB at level 3) and buys no time for other requests.
+_INLINE = sys.maxsize
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -57,7 +64,9 @@ class Compression:
             and scope["type"] == "http"
             and accepts_gzip(_header(scope, b"accept-encoding"))
         ):
-            responder = GZipResponder(self.app, self.min_bytes, compresslevel=self.level)
+            responder = GZipResponder(
+                self.app, self.min_bytes, compresslevel=self.level, thread_minimum_size=_INLINE
+            )
             await responder(scope, receive, send)
         else:
             await self.app(scope, receive, send)
