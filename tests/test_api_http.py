@@ -285,3 +285,9 @@ def test_large_answers_are_compressed_on_the_workers_own_thread(
     response = api_client.post(f"{URL}?explain=nested", json=body)
     assert response.headers["content-encoding"] == "gzip"
     assert len(response.content) > 128 * 1024  # where Starlette would hand it to a thread
+
+
+def test_accept_encoding_over_several_header_lines(api_client: TestClient) -> None:
+    headers = [("accept-encoding", "br"), ("accept-encoding", "gzip")]
+    response = api_client.get("/v1/exercises?limit=50", headers=headers)
+    assert response.headers["content-encoding"] == "gzip"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["ConditionalGet", "body_tag", "tag_matches"]
@@ -49,9 +49,7 @@ class ConditionalGet:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        if_none_match = ",".join(
-            value.decode("latin-1") for key, value in scope["headers"] if key == b"if-none-match"
-        )
+        if_none_match = ",".join(Headers(scope=scope).getlist("if-none-match"))
         held: Message | None = None  # the start of a 200 without a tag, until its body comes
 
         async def tagged(message: Message) -> None:
