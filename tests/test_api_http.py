@@ -291,3 +291,28 @@ def test_accept_encoding_over_several_header_lines(api_client: TestClient) -> No
     headers = [("accept-encoding", "br"), ("accept-encoding", "gzip")]
     response = api_client.get("/v1/exercises?limit=50", headers=headers)
     assert response.headers["content-encoding"] == "gzip"
+
+
+# ---------------------------------------------------------------- HEAD
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/healthz", "/v1/muscles?limit=3", "/v1/exercises?limit=100", "/v1/kb/export", "/"],
+    ids=["healthz", "small-list", "compressed-list", "export-file", "page"],
+)
+def test_head_gives_the_headers_of_get_without_the_body(api_client: TestClient, path: str) -> None:
+    get = api_client.get(path, headers={"Accept-Encoding": "gzip"})
+    head = api_client.head(path, headers={"Accept-Encoding": "gzip"})
+    assert get.status_code == head.status_code == 200
+    assert head.content == b""
+    for name in ("etag", "content-type", "content-length", "content-encoding"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    current = api_client.head(path, headers={"If-None-Match": get.headers["etag"]})
+    assert current.status_code == 304
+
+
+def test_head_on_a_missing_entity_and_on_a_post_route(api_client: TestClient) -> None:
+    missing = api_client.head("/v1/muscles/no-such-muscle")
+    assert missing.status_code == 404 and missing.content == b""
+    assert api_client.head(URL).status_code == 405

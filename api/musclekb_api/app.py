@@ -14,6 +14,7 @@ from musclekb.search import SearchIndex
 from musclekb_api.compression import Compression
 from musclekb_api.conditional import ConditionalGet
 from musclekb_api.graphstore import GraphStore
+from musclekb_api.head import HeadAsGet
 from musclekb_api.live_examples import live_openapi
 from musclekb_api.problems import install_problem_handlers
 from musclekb_api.routers import (
@@ -76,15 +77,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def add_http_middleware(app: FastAPI, settings: Settings) -> None:
     """What every answer goes through on its way out, innermost first: an ``ETag`` (and 304)
-    for ``GET`` answers, gzip for clients that accept it, and the CORS headers for the origins
-    ``MUSCLEKB_CORS_ORIGINS`` allows (none by default)."""
+    for ``GET`` answers, gzip for clients that accept it, ``HEAD`` answered as ``GET`` without
+    the body (so its headers are those of what ``GET`` sends), and the CORS headers for the
+    origins ``MUSCLEKB_CORS_ORIGINS`` allows (none by default)."""
     app.add_middleware(ConditionalGet)
     app.add_middleware(Compression, level=settings.gzip_level, min_bytes=settings.gzip_min_bytes)
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["Accept", "Content-Type", "If-None-Match"],
             expose_headers=["ETag", "Content-Disposition"],
             max_age=600,
