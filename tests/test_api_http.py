@@ -316,3 +316,10 @@ def test_head_on_a_missing_entity_and_on_a_post_route(api_client: TestClient) ->
     missing = api_client.head("/v1/muscles/no-such-muscle")
     assert missing.status_code == 404 and missing.content == b""
     assert api_client.head(URL).status_code == 405
+
+
+def test_a_405_lists_head_beside_get(api_client: TestClient) -> None:
+    wrong = api_client.post("/v1/muscles")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "GET, HEAD"
+    assert api_client.get(URL).headers["allow"] == "POST"

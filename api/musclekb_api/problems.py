@@ -181,4 +181,16 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail), exc.headers)
+        return problem(exc.status_code, str(exc.detail), str(exc.detail), _allow_head(exc.headers))
+
+
+def _allow_head(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """A 405's ``Allow`` with ``HEAD`` beside ``GET``: every ``GET`` route answers ``HEAD``
+    (``musclekb_api.head``), but the router lists only the methods routes declare."""
+    allow = (headers or {}).get("Allow")
+    if allow is None:
+        return headers
+    methods = [m.strip() for m in allow.split(",")]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.insert(methods.index("GET") + 1, "HEAD")
+    return {**(headers or {}), "Allow": ", ".join(methods)}
