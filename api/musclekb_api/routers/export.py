@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
+from musclekb_api.conditional import tag_matches
 from musclekb_api.graphstore import EXPORT_FORMATS
 from musclekb_api.problems import problem_doc
 from musclekb_api.query_params import only_parameters
@@ -64,7 +65,7 @@ def export(
     _, media, extension = EXPORT_FORMATS[fmt]
     etag = f'"{store.content_hash[:16]}-{fmt}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
-    if if_none_match and etag in (tag.strip() for tag in if_none_match.split(",")):
+    if if_none_match and tag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     name = f"musclekb-{store.content_hash[:12]}.{extension}"
     headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -14,6 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException
 from fastapi.responses import FileResponse, Response
 
+from musclekb_api.conditional import tag_matches
+
 __all__ = ["STATIC_DIR", "router"]
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -84,7 +86,7 @@ def _send(file: Path, cache: str, if_none_match: str | None, *, page: bool = Fal
     if page:
         headers["Content-Security-Policy"] = CSP
         headers["Referrer-Policy"] = "no-referrer"
-    if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")}:
+    if if_none_match is not None and tag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     media_type = MEDIA_TYPES[file.suffix.lower()]
     return FileResponse(file, media_type=media_type, headers=headers, stat_result=stat)
