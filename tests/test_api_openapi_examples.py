@@ -4,11 +4,13 @@ parameter or request example (``musclekb_api.live_examples``)."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Graph, URIRef
 
 from musclekb_api import live_examples
 from musclekb_api.app import create_app
@@ -137,3 +139,29 @@ def test_a_request_example_the_knowledge_cannot_answer_leaves_its_response_bare(
         not in paths["/v1/assessments"]["post"]["responses"]["200"]["content"]["application/json"]
     )
     assert _example(paths, "/healthz")["status"] == "ok", "the other examples are still there"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media", "rdf_format"),
+    [
+        ("turtle", "text/turtle", "turtle"),
+        ("ntriples", "application/n-triples", "nt"),
+        ("jsonld", "application/ld+json", "json-ld"),
+    ],
+    ids=["turtle", "ntriples", "jsonld"],
+)
+def test_the_export_example_is_one_entity_of_the_download(
+    fmt: str, media: str, rdf_format: str, paths: dict[str, Any], api_client: TestClient
+) -> None:
+    example = paths["/v1/kb/export"]["get"]["responses"]["200"]["content"][media]["example"]
+    text = json.dumps(example) if fmt == "jsonld" else example
+    shown = Graph().parse(data=text, format=rdf_format)
+    download = api_client.get("/v1/kb/export", params={"format": fmt})
+    whole = Graph().parse(data=download.content, format=rdf_format)
+    centre = _parameter(paths, "/v1/graph/{id}", "id")
+    iri = URIRef(api_client.get(f"/v1/muscles/{centre}").json()["iri"])
+    assert len(shown) > 3, "the entity with its label, type and links"
+    assert set(shown.subjects()) == {iri}, "one entity: the graph example's centre"
+    assert set(shown) == set(whole.triples((iri, None, None))), "all its triples, as downloaded"
+    if fmt == "turtle":
+        assert example.startswith("@prefix"), "the prefixes the download declares"

@@ -293,6 +293,15 @@ class GraphStore:
                 self._exports[fmt] = data
             return data
 
+    def excerpt(self, fmt: str, subject: str) -> bytes:
+        """The triples about ``subject`` (an IRI) in ``fmt``, written as the export writes the
+        whole graph (same prefixes): what one entity looks like in a download."""
+        rdf_format = EXPORT_FORMATS[fmt][0]
+        prefixes = None if rdf_format is ox.RdfFormat.N_TRIPLES else self.prefixes
+        node = ox.NamedNode(subject)
+        quads = [q for q in self._quads if q.subject == node]
+        return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+
     # ------------------------------------------------------------------ SPARQL
 
     def _get_pool(self) -> SparqlPool:

@@ -7,7 +7,7 @@ the document is built once more with real examples:
 - each entity route: a real id for its path parameter, and that entity's answer; each list: its
   first page;
 - the graph and search routes: the answers to their parameter examples; the liveness and
-  knowledge base routes: their answers;
+  knowledge base routes: their answers; the export: the graph example's centre entity, its own triples in each format;
 - both reasoning routes: the answers to their request examples (``openapi_examples.json``).
 
 Each example is what the server returns for it, shortened: a page, a search, a graph and an
@@ -23,6 +23,7 @@ it with the real examples.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from fastapi import FastAPI
 from musclekb import AssessmentInputError, KnowledgeBase, Reasoner
 from musclekb.search import SearchIndex
 from musclekb_api.examples import EXAMPLES
+from musclekb_api.graphstore import EXPORT_FORMATS, GraphStore
 from musclekb_api.routers import browse, graph, health, search
 
 __all__ = ["MAX_ITEMS", "cut", "live_openapi"]
@@ -63,20 +65,25 @@ def live_openapi(app: FastAPI) -> Callable[[], Schema]:
         if kb is None:
             app.openapi_schema = None
             return schema
-        _fill(schema["paths"], kb, app.state.reasoner, app.state.search_index)
+        state = app.state
+        _fill(schema["paths"], kb, state.reasoner, state.search_index, state.store)
         return schema
 
     return openapi
 
 
-def _fill(paths: Schema, kb: KnowledgeBase, reasoner: Reasoner, index: SearchIndex) -> None:
+def _fill(
+    paths: Schema, kb: KnowledgeBase, reasoner: Reasoner, index: SearchIndex, store: GraphStore
+) -> None:
     centre = None
     for spec in browse.COLLECTIONS:
         entities = browse.by_label(kb.all(spec.kind).values())
         if not entities:
             continue
         first = entities[0]
-        centre = centre or first.id
+        if centre is None:
+            centre = first.id
+            _export(paths, store, first.iri)
         page = {
             "items": [browse.entity_json(e) for e in entities[:MAX_ITEMS]],
             "total": len(entities),
@@ -100,6 +107,15 @@ def _fill(paths: Schema, kb: KnowledgeBase, reasoner: Reasoner, index: SearchInd
     _answer(paths, "/healthz", "get", health.answer(kb))
     _answer(paths, "/v1/kb", "get", kb.describe())
     _reasoning(paths, reasoner)
+
+
+def _export(paths: Schema, store: GraphStore, iri: str) -> None:
+    """For each format of the export, what one entity (the graph example's centre) looks like
+    in it: its own triples, with the prefixes the whole download declares."""
+    content = paths["/v1/kb/export"]["get"]["responses"]["200"]["content"]
+    for fmt, (_, media, _) in EXPORT_FORMATS.items():
+        text = store.excerpt(fmt, iri).decode()
+        content[media.split(";", 1)[0]]["example"] = json.loads(text) if fmt == "jsonld" else text
 
 
 def _search_words(kb: KnowledgeBase) -> list[str]:
