@@ -20,6 +20,7 @@ from musclekb_api.problems import install_problem_handlers
 from musclekb_api.routers import (
     assessments,
     browse,
+    docs,
     export,
     graph,
     health,
@@ -63,13 +64,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=musclekb.package_version(),
         description="An explainable expert system for muscle imbalances.",
         lifespan=lifespan,
+        # /docs is served from this server's own files (routers/docs.py); FastAPI's pages
+        # load Swagger UI and ReDoc from public CDNs
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     if settings is not None:
         app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
     app.openapi = live_openapi(app)  # type: ignore[method-assign]
     # Routes are matched in order: the assessment routes, which carry most of the load, first.
-    for module in (assessments, health, kb, browse, search, graph, sparql, export, page):
+    for module in (assessments, health, kb, browse, search, graph, sparql, export, page, docs):
         app.include_router(module.router)
     add_http_middleware(app, settings or get_settings())  # set up now, not in the lifespan
     return app

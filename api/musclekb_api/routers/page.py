@@ -1,9 +1,9 @@
 """The clinician page: ``GET /`` and its assets under ``/static/`` (kept out of the OpenAPI schema).
 
 Only files inside the package's ``static`` folder with a known extension are served; anything else,
-including any path that tries to step outside the folder, is a 404 problem. Responses carry an
-ETag and Last-Modified (a matching ``If-None-Match`` gets a 304), ``X-Content-Type-Options: nosniff``
-and, for the page itself, a Content-Security-Policy that allows nothing from other origins.
+including any path that tries to step outside the folder, is a 404 problem. Responses are sent by
+:func:`~musclekb_api.files.send_file` (ETag and Last-Modified, 304, ``nosniff``), the page itself
+with a Content-Security-Policy that allows nothing from other origins.
 """
 
 from __future__ import annotations
@@ -14,23 +14,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException
 from fastapi.responses import FileResponse, Response
 
-from musclekb_api.conditional import tag_matches
+from musclekb_api.files import MEDIA_TYPES, send_file
 
-__all__ = ["STATIC_DIR", "router"]
+__all__ = ["MEDIA_TYPES", "STATIC_DIR", "resolve_static", "router"]
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-
-MEDIA_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain; charset=utf-8",
-}
 
 # The page revalidates on every load; assets may be reused for a short while, then revalidated.
 PAGE_CACHE = "no-cache"
@@ -79,27 +67,14 @@ def resolve_static(path: str) -> Path:
     return candidate
 
 
-def _send(file: Path, cache: str, if_none_match: str | None, *, page: bool = False) -> Response:
-    stat = file.stat()
-    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-    headers = {"Cache-Control": cache, "ETag": etag, "X-Content-Type-Options": "nosniff"}
-    if page:
-        headers["Content-Security-Policy"] = CSP
-        headers["Referrer-Policy"] = "no-referrer"
-    if if_none_match is not None and tag_matches(if_none_match, etag):
-        return Response(status_code=304, headers=headers)
-    media_type = MEDIA_TYPES[file.suffix.lower()]
-    return FileResponse(file, media_type=media_type, headers=headers, stat_result=stat)
-
-
 @router.get("/", response_class=FileResponse)
 def index(if_none_match: IfNoneMatch = None) -> Response:
     """The clinician page."""
-    return _send(STATIC_DIR / "index.html", PAGE_CACHE, if_none_match, page=True)
+    return send_file(STATIC_DIR / "index.html", PAGE_CACHE, if_none_match, csp=CSP)
 
 
 @router.get("/static/{path:path}", response_class=FileResponse)
 def static(path: str, if_none_match: IfNoneMatch = None) -> Response:
     """A file of the page (scripts, styles, icons)."""
     file = resolve_static(path)
-    return _send(file, ASSET_CACHE, if_none_match, page=file.suffix == ".html")
+    return send_file(file, ASSET_CACHE, if_none_match, csp=CSP if file.suffix == ".html" else None)
