@@ -28,6 +28,7 @@ _CONTENT: dict[str, Any] = {
 
 @router.get(
     "/export",
+    name="export_kb",
     summary="Download the knowledge graph (Turtle, JSON-LD or N-Triples)",
     response_class=Response,
     dependencies=[Depends(only_parameters(("format",)))],

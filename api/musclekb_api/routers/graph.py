@@ -34,6 +34,7 @@ _EXAMPLE = {
 
 @router.get(
     "/graph/{id}",
+    name="get_graph",
     summary="The entities within a few links of one entity, and the links between them",
     description=(
         "Links are followed in both directions. Citations (`source`) link almost everything, so "

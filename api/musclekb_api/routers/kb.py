@@ -14,6 +14,7 @@ router = APIRouter(prefix="/v1", tags=["service"])
 
 @router.get(
     "/kb",
+    name="describe_kb",
     summary="Version, content hash, counts and load time of the knowledge base",
     dependencies=[Depends(only_parameters(()))],
     responses={
