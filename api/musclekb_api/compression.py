@@ -15,6 +15,8 @@ from starlette.datastructures import Headers
 from starlette.middleware.gzip import GZipResponder
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from musclekb_api.negotiation import weighted
+
 __all__ = ["Compression", "accepts_gzip"]
 
 # Compress on the event loop, never in a thread: a worker's requests are CPU-bound, so a thread
@@ -26,21 +28,7 @@ _INLINE = sys.maxsize
 def accepts_gzip(accept_encoding: str) -> bool:
     """Whether an ``Accept-Encoding`` value accepts gzip: named (or as ``x-gzip``) with a weight
     above 0, or not named and ``*`` accepted. A weight that is not a number counts as 0."""
-    weights: dict[str, float] = {}
-    for item in accept_encoding.split(","):
-        coding, _, params = item.partition(";")
-        coding = coding.strip().lower()
-        if not coding:
-            continue
-        weight = 1.0
-        for param in params.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    weight = float(value.strip())
-                except ValueError:
-                    weight = 0.0
-        weights[coding] = weight
+    weights = dict(weighted(accept_encoding))
     for coding in ("gzip", "x-gzip", "*"):
         if coding in weights:
             return weights[coding] > 0

@@ -8,7 +8,8 @@ the document is built once more with real examples:
   first page;
 - the graph and search routes: the answers to their parameter examples; the liveness and
   knowledge base routes: their answers; the export: the graph example's centre entity, its own triples in each format;
-- both reasoning routes: the answers to their request examples (``openapi_examples.json``).
+- both reasoning routes: the answers to their request examples (``openapi_examples.json``), the
+  assessment as JSON and as its plain-text report.
 
 Each example is what the server returns for it, shortened: a page, a search, a graph and an
 entity's links show their first :data:`MAX_ITEMS` items (an entity's own fields are whole), and an
@@ -129,11 +130,14 @@ def _search_words(kb: KnowledgeBase) -> list[str]:
 
 def _reasoning(paths: Schema, reasoner: Reasoner) -> None:
     try:
-        assessment = reasoner.assess(EXAMPLES["assessment"]).to_dict()
+        result = reasoner.assess(EXAMPLES["assessment"])
     except AssessmentInputError:
         pass
     else:
+        assessment = result.to_dict()
         _answer(paths, "/v1/assessments", "post", cut(assessment, frozenset({"states"})))
+        report = paths["/v1/assessments"]["post"]["responses"]["200"]["content"]["text/plain"]
+        report["example"] = result.render() + "\n"
     answers = {}
     for name in ("why_not_imbalance", "why_not_exercise"):
         body = dict(EXAMPLES[name])

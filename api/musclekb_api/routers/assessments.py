@@ -23,6 +23,7 @@ from musclekb_api.assessment_models import (
     WhyNotImbalanceOut,
 )
 from musclekb_api.bodies import read_body
+from musclekb_api.negotiation import preferred_media
 from musclekb_api.problems import ApiProblem, json_position, location, problem_doc
 from musclekb_api.query_params import only_parameters
 from musclekb_api.responses import FastJSONResponse
@@ -252,24 +253,69 @@ Explain = Annotated[
 ]
 
 
+ANSWERS = ("application/json", "text/plain")
+"""What an assessment is answered as, by the request's ``Accept``: JSON unless text is preferred."""
+NOT_ACCEPTABLE = problem_doc(
+    406,
+    "The request's `Accept` takes neither `application/json` nor `text/plain`.",
+    "Not acceptable",
+    "an assessment is answered as application/json or text/plain; the request's Accept "
+    "('application/xml') takes neither: send Accept: application/json, or leave it out",
+    available=list(ANSWERS),
+)
+
+
+def _answer_form(request: Request) -> str:
+    """The media type to answer in (see :data:`ANSWERS`), or a 406 problem that names them."""
+    accept = ",".join(request.headers.getlist("accept")) or None
+    form = preferred_media(accept, ANSWERS)
+    if form is None:
+        raise ApiProblem(
+            406,
+            "Not acceptable",
+            f"an assessment is answered as {' or '.join(ANSWERS)}; the request's Accept "
+            f"({accept!r}) takes neither: send Accept: application/json, or leave it out",
+            available=list(ANSWERS),
+        )
+    return form
+
+
 @router.post(
     "",
     summary="Assess findings: ranked imbalances, a phased plan and advisories, with explanations",
     response_model=None,
-    responses={200: {"model": AssessmentOut}, **ERRORS},
+    responses={
+        200: {
+            "model": AssessmentOut,
+            "description": "The assessment as JSON; as a plain-text report when the request's "
+            "`Accept` prefers `text/plain`.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        },
+        406: NOT_ACCEPTABLE,
+        **ERRORS,
+    },
     dependencies=[Depends(only_parameters(("explain",)))],
 )
 async def assess(
     body: AssessmentBody,
     engine: Engine,
+    request: Request,
     explain: Explain = "linked",
 ) -> Response:
     """Reason from findings (signs seen or not seen in movement tests, per side), measurements
     (a value per side) and context to the likely imbalances, each with its certainty, side and
-    explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment."""
+    explanation, a phased corrective plan, and advisories. `{}` is a valid, empty assessment.
+
+    With `Accept: text/plain` the answer is a report to read: advisories, the imbalances with
+    their certainty, side and first explaining sentence, and the plan by phase (what
+    `musclekb assess` prints). `explain` shapes only the JSON answer."""
+    form = _answer_form(request)
     result = engine.assess(body.request())
+    headers = {"Vary": "Accept"}
+    if form == "text/plain":
+        return Response(result.render() + "\n", media_type="text/plain", headers=headers)
     # written straight to JSON from the explanation pieces the reasoner keeps (same bytes)
-    return Response(result.to_json(explain=explain), media_type="application/json")
+    return Response(result.to_json(explain=explain), media_type="application/json", headers=headers)
 
 
 @router.post(
