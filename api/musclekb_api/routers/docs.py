@@ -22,7 +22,7 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 
-from musclekb_api.files import send_file
+from musclekb_api.files import content_policy, send_file
 
 __all__ = ["ASSETS", "ASSETS_DIR", "router"]
 
@@ -41,20 +41,7 @@ def _policy(html: str) -> str:
     (Swagger UI sets style attributes and draws icons from data: URIs)."""
     digests = [hashlib.sha256(s.encode()).digest() for s in _INLINE_SCRIPT.findall(html)]
     hashes = " ".join(f"'sha256-{base64.b64encode(d).decode()}'" for d in digests)
-    return "; ".join(
-        (
-            "default-src 'self'",
-            f"script-src 'self' {hashes}",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "font-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        )
-    )
+    return content_policy(scripts=f"'self' {hashes}", styles="'self' 'unsafe-inline'")
 
 
 @lru_cache(maxsize=8)

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException
 from fastapi.responses import FileResponse, Response
 
-from musclekb_api.files import MEDIA_TYPES, send_file
+from musclekb_api.files import MEDIA_TYPES, content_policy, send_file
 
 __all__ = ["MEDIA_TYPES", "STATIC_DIR", "resolve_static", "router"]
 
@@ -24,20 +24,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PAGE_CACHE = "no-cache"
 ASSET_CACHE = "public, max-age=300, must-revalidate"
 
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
+CSP = content_policy()
 
 router = APIRouter(include_in_schema=False)
 
