@@ -9,7 +9,7 @@ the document is built once more with real examples:
 - the graph and search routes: the answers to their parameter examples; the liveness and
   knowledge base routes: their answers; the export: the graph example's centre entity, its own triples in each format;
 - both reasoning routes: the answers to their request examples (``openapi_examples.json``), the
-  assessment as JSON and as its plain-text report.
+  answers as JSON and as plain text.
 
 Each example is what the server returns for it, shortened: a page, a search, a graph and an
 entity's links show their first :data:`MAX_ITEMS` items (an entity's own fields are whole), and an
@@ -32,6 +32,7 @@ from fastapi import FastAPI
 
 from musclekb import AssessmentInputError, KnowledgeBase, Reasoner
 from musclekb.search import SearchIndex
+from musclekb.why_not_text import render_why_not
 from musclekb_api.examples import EXAMPLES
 from musclekb_api.graphstore import EXPORT_FORMATS, GraphStore
 from musclekb_api.routers import browse, graph, health, search
@@ -138,21 +139,26 @@ def _reasoning(paths: Schema, reasoner: Reasoner) -> None:
         _answer(paths, "/v1/assessments", "post", cut(assessment, frozenset({"states"})))
         report = paths["/v1/assessments"]["post"]["responses"]["200"]["content"]["text/plain"]
         report["example"] = result.render() + "\n"
-    answers = {}
+    answers, reports = {}, {}
     for name in ("why_not_imbalance", "why_not_exercise"):
         body = dict(EXAMPLES[name])
         target = body.pop("target")
         try:
-            answers[name.removeprefix("why_not_")] = {
-                "summary": f"why not {target}, after the findings of the request example",
-                "value": cut(reasoner.assess(body).why_not(target)),
-            }
+            answer = reasoner.why_not(body, target)
         except AssessmentInputError:
             continue
+        summary = f"why not {target}, after the findings of the request example"
+        answers[name.removeprefix("why_not_")] = {"summary": summary, "value": cut(answer)}
+        reports[name.removeprefix("why_not_")] = {
+            "summary": summary,
+            "value": render_why_not(answer) + "\n",
+        }
     if answers:
         content = _content(paths, "/v1/assessments/why-not", "post")
         content.pop("example", None)
         content["examples"] = answers
+        text = paths["/v1/assessments/why-not"]["post"]["responses"]["200"]["content"]
+        text["text/plain"]["examples"] = reports
 
 
 def _content(paths: Schema, path: str, method: str) -> Schema:

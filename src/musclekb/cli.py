@@ -104,23 +104,72 @@ def _measure_item(text: str) -> dict[str, object]:
         raise
 
 
+RequestFile = Annotated[
+    Path | None, typer.Argument(help="A request as JSON or YAML.", show_default=False)
+]
+Findings = Annotated[
+    list[str] | None, typer.Option(help="SIGN[:SIDE] seen (side: left, right, bilateral).")
+]
+Absent = Annotated[list[str] | None, typer.Option(help="SIGN[:SIDE] looked for, not seen.")]
+Measures = Annotated[list[str] | None, typer.Option(help="MEASURE:LEFT:RIGHT.")]
+Causes = Annotated[list[str] | None, typer.Option(help="A cause from the history.")]
+Pain = Annotated[int, typer.Option(help="Pain, 0-10.")]
+Persistent = Annotated[bool, typer.Option(help="The pain is persistent.")]
+Equipment = Annotated[list[str] | None, typer.Option(help="Available equipment.")]
+Level = Annotated[str | None, typer.Option(help="Experience level.")]
+
+
+def _request(
+    file: Path | None,
+    finding: list[str] | None,
+    absent: list[str] | None,
+    measure: list[str] | None,
+    cause: list[str] | None,
+    pain: int,
+    persistent: bool,
+    equipment: list[str] | None,
+    level: str | None,
+) -> dict[str, object]:
+    """The assessment request read from ``file``, or made from the options."""
+    import yaml
+
+    if file is not None:
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            _fail(f"cannot read {file}: {exc}")
+            raise
+        if not isinstance(loaded, dict):
+            _fail(f"{file} must hold an object with findings, measurements and context")
+        return dict(loaded)
+    context: dict[str, object] = {
+        "pain": pain,
+        "pain_persistent": persistent,
+        "causes": cause or [],
+    }
+    if equipment is not None:
+        context["equipment"] = equipment
+    if level is not None:
+        context["level"] = level
+    return {
+        "findings": [_side_item(f, True) for f in finding or []]
+        + [_side_item(f, False) for f in absent or []],
+        "measurements": [_measure_item(m) for m in measure or []],
+        "context": context,
+    }
+
+
 @app.command()
 def assess(
-    file: Annotated[
-        Path | None, typer.Argument(help="A request as JSON or YAML.", show_default=False)
-    ] = None,
-    finding: Annotated[
-        list[str] | None, typer.Option(help="SIGN[:SIDE] seen (side: left, right, bilateral).")
-    ] = None,
-    absent: Annotated[
-        list[str] | None, typer.Option(help="SIGN[:SIDE] looked for, not seen.")
-    ] = None,
-    measure: Annotated[list[str] | None, typer.Option(help="MEASURE:LEFT:RIGHT.")] = None,
-    cause: Annotated[list[str] | None, typer.Option(help="A cause from the history.")] = None,
-    pain: Annotated[int, typer.Option(help="Pain, 0-10.")] = 0,
-    persistent: Annotated[bool, typer.Option(help="The pain is persistent.")] = False,
-    equipment: Annotated[list[str] | None, typer.Option(help="Available equipment.")] = None,
-    level: Annotated[str | None, typer.Option(help="Experience level.")] = None,
+    file: RequestFile = None,
+    finding: Findings = None,
+    absent: Absent = None,
+    measure: Measures = None,
+    cause: Causes = None,
+    pain: Pain = 0,
+    persistent: Persistent = False,
+    equipment: Equipment = None,
+    level: Level = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     explain: Annotated[
         str,
@@ -131,37 +180,9 @@ def assess(
     ] = "linked",
 ) -> None:
     """Assess findings: ranked imbalances, a corrective plan and advisories, with explanations."""
-    import yaml
-
     from musclekb.api_functions import assess as run
 
-    request: dict[str, object]
-    if file is not None:
-        try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            _fail(f"cannot read {file}: {exc}")
-            return
-        if not isinstance(loaded, dict):
-            _fail(f"{file} must hold an object with findings, measurements and context")
-            return
-        request = loaded
-    else:
-        context: dict[str, object] = {
-            "pain": pain,
-            "pain_persistent": persistent,
-            "causes": cause or [],
-        }
-        if equipment is not None:
-            context["equipment"] = equipment
-        if level is not None:
-            context["level"] = level
-        request = {
-            "findings": [_side_item(f, True) for f in finding or []]
-            + [_side_item(f, False) for f in absent or []],
-            "measurements": [_measure_item(m) for m in measure or []],
-            "context": context,
-        }
+    request = _request(file, finding, absent, measure, cause, pain, persistent, equipment, level)
     try:
         result = run(request)
         text = json.dumps(result.to_dict(explain=explain), indent=2) if as_json else result.render()
@@ -169,6 +190,36 @@ def assess(
         _fail(str(exc))
         return
     typer.echo(text)
+
+
+@app.command("why-not")
+def why_not(
+    target: Annotated[
+        str, typer.Argument(help="An imbalance id or an exercise id.", show_default=False)
+    ],
+    file: RequestFile = None,
+    finding: Findings = None,
+    absent: Absent = None,
+    measure: Measures = None,
+    cause: Causes = None,
+    pain: Pain = 0,
+    persistent: Persistent = False,
+    equipment: Equipment = None,
+    level: Level = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> None:
+    """Why an imbalance was not concluded (each rule that could conclude it, per side, and the
+    status of each premise), or why an exercise is not in the plan, after assessing the request."""
+    from musclekb.api_functions import reasoner_for
+    from musclekb.why_not_text import render_why_not
+
+    request = _request(file, finding, absent, measure, cause, pain, persistent, equipment, level)
+    try:
+        answer = reasoner_for().why_not(request, target)
+    except MuscleKBError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(json.dumps(answer, indent=2) if as_json else render_why_not(answer))
 
 
 @app.command()

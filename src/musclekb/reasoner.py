@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from musclekb.assessment import Assessment
 from musclekb.engine import ForwardEngine
+from musclekb.errors import AssessmentInputError, InputProblem
 from musclekb.exercise_index import index_exercises
 from musclekb.explain import Explainer
 from musclekb.phrases import TABLE_ENTRIES, Phrasebook
 from musclekb.plan import build_plan
-from musclekb.request import MAX_SUGGESTED, AssessmentRequest, parse_request
+from musclekb.request import MAX_SUGGESTED, AssessmentRequest, parse_request, parse_target
 from musclekb.tables import compile_tables
 from musclekb.trace import Belief
 
@@ -108,6 +109,27 @@ class Reasoner:
             plan,
             self.tables,
         )
+
+    def why_not(
+        self, request: Mapping[str, Any] | AssessmentRequest, target: object
+    ) -> dict[str, Any]:
+        """Assess ``request``, then say why ``target`` (an imbalance or exercise, by id, label
+        or synonym) was not concluded or is not in the plan (:meth:`Assessment.why_not`). The
+        problems of the request and of the target are reported together, in one
+        :class:`AssessmentInputError`."""
+        problems: tuple[InputProblem, ...] = ()
+        found: str | None = None
+        try:
+            found = parse_target(self.kb, target)
+        except AssessmentInputError as exc:
+            problems = exc.problems
+        try:
+            result = self.assess(request)
+        except AssessmentInputError as exc:
+            raise AssessmentInputError([*exc.problems, *problems]) from None
+        if found is None:
+            raise AssessmentInputError(list(problems))
+        return result.why_not(found)
 
     def _weaker_side(self, reported: list[tuple[Belief, str | None]]) -> str | None:
         score = {"left": 0.0, "right": 0.0}

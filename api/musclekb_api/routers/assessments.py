@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from musclekb import AssessmentInputError, InputProblem, KnowledgeBase
 from musclekb.assessment import ExplainForm
 from musclekb.request import parse_request, parse_target
+from musclekb.why_not_text import render_why_not
 from musclekb_api.assessment_models import (
     AssessmentBody,
     AssessmentOut,
@@ -28,7 +29,7 @@ from musclekb_api.problems import ApiProblem, json_position, location, problem_d
 from musclekb_api.query_params import only_parameters
 from musclekb_api.responses import FastJSONResponse
 from musclekb_api.settings import Settings
-from musclekb_api.state import KB, Engine, current_settings
+from musclekb_api.state import Engine, current_settings
 
 __all__ = ["LimitedBodyRoute", "router"]
 
@@ -254,12 +255,12 @@ Explain = Annotated[
 
 
 ANSWERS = ("application/json", "text/plain")
-"""What an assessment is answered as, by the request's ``Accept``: JSON unless text is preferred."""
+"""What the reasoning routes answer in, by the request's ``Accept``: JSON unless text is preferred."""
 NOT_ACCEPTABLE = problem_doc(
     406,
     "The request's `Accept` takes neither `application/json` nor `text/plain`.",
     "Not acceptable",
-    "an assessment is answered as application/json or text/plain; the request's Accept "
+    "this route answers in application/json or text/plain; the request's Accept "
     "('application/xml') takes neither: send Accept: application/json, or leave it out",
     available=list(ANSWERS),
 )
@@ -273,7 +274,7 @@ def _answer_form(request: Request) -> str:
         raise ApiProblem(
             406,
             "Not acceptable",
-            f"an assessment is answered as {' or '.join(ANSWERS)}; the request's Accept "
+            f"this route answers in {' or '.join(ANSWERS)}; the request's Accept "
             f"({accept!r}) takes neither: send Accept: application/json, or leave it out",
             available=list(ANSWERS),
         )
@@ -322,24 +323,27 @@ async def assess(
     "/why-not",
     summary="Why an imbalance was not concluded, or an exercise is not in the plan",
     response_model=None,
-    responses={200: {"model": WhyNotImbalanceOut | WhyNotExerciseOut}, **ERRORS},
+    responses={
+        200: {
+            "model": WhyNotImbalanceOut | WhyNotExerciseOut,
+            "description": "The answer as JSON; as plain text when the request's `Accept` "
+            "prefers `text/plain`.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        },
+        406: NOT_ACCEPTABLE,
+        **ERRORS,
+    },
     dependencies=[Depends(only_parameters(()))],
 )
-async def why_not(body: WhyNotBody, engine: Engine, kb: KB) -> Response:
+async def why_not(body: WhyNotBody, engine: Engine, request: Request) -> Response:
     """Assess the request as `POST /v1/assessments` does, then explain the `target`: for an
     imbalance, every rule that could conclude it on each side and the status of each premise
     (held, too weak, contradicted, missing); for an exercise, whether it is in the plan, its
-    score, or why it was excluded."""
-    target: str | None = None
-    problems: tuple[InputProblem, ...] = ()
-    try:
-        target = parse_target(kb, body.target)
-    except AssessmentInputError as exc:
-        problems = exc.problems
-    try:
-        result = engine.assess(body.request())
-    except AssessmentInputError as exc:  # report the body's problems and the target's together
-        raise AssessmentInputError([*exc.problems, *problems]) from None
-    if target is None:
-        raise AssessmentInputError(list(problems))
-    return FastJSONResponse(result.why_not(target))
+    score, or why it was excluded. With `Accept: text/plain`, the same as lines of text (what
+    `musclekb why-not` prints)."""
+    form = _answer_form(request)
+    answer = engine.why_not(body.request(), body.target)
+    if form == "text/plain":
+        text = render_why_not(answer) + "\n"
+        return Response(text, media_type="text/plain", headers={"Vary": "Accept"})
+    return FastJSONResponse(answer, headers={"Vary": "Accept"})
