@@ -4,6 +4,7 @@ its answer as text (``render_why_not``), ``musclekb why-not``, and the API's ``t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,3 +121,14 @@ def test_api_answers_text_when_asked(api_client: TestClient) -> None:
         "/v1/assessments/why-not", json=body, headers={"Accept": "application/xml"}
     )
     assert refused.status_code == 406 and refused.json()["available"]
+
+
+def test_cli_takes_a_why_not_body_saved_from_the_api(tmp_path: Path) -> None:
+    body = tmp_path / "why-not.json"
+    body.write_text(json.dumps({**KNEE, "target": "hunched-posture"}))
+    same = runner.invoke(app, ["why-not", "hunched-posture", str(body)])
+    assert same.exit_code == 0, same.output
+    assert same.output.startswith("hunched posture (hunched-posture): not concluded")
+    other = runner.invoke(app, ["why-not", "knee-valgus", str(body)])
+    assert other.exit_code == 2
+    assert "'hunched-posture'" in other.output and "'knee-valgus'" in other.output

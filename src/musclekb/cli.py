@@ -209,11 +209,18 @@ def why_not(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> None:
     """Why an imbalance was not concluded (each rule that could conclude it, per side, and the
-    status of each premise), or why an exercise is not in the plan, after assessing the request."""
+    status of each premise), or why an exercise is not in the plan, after assessing the request.
+    A request file may be a why-not body of the API: its "target" must then be TARGET."""
     from musclekb.api_functions import reasoner_for
     from musclekb.why_not_text import render_why_not
 
     request = _request(file, finding, absent, measure, cause, pain, persistent, equipment, level)
+    named = request.pop("target", target)  # a why-not body saved from the API names it too
+    if named != target:
+        _fail(
+            f"{file} names the target {named!r} but the command asks about {target!r}: "
+            f'remove "target" from the file, or ask about {named!r}'
+        )
     try:
         answer = reasoner_for().why_not(request, target)
     except MuscleKBError as exc:
