@@ -65,8 +65,11 @@ def test_first_assessment_has_the_documented_shape(
         "not_reported",
         "threshold",
         "explain",
+        "knowledge",
     }
     assert body["explain"] == "linked"
+    described = api_client.get("/v1/kb").json()
+    assert body["knowledge"] == {k: described[k] for k in ("version", "content_hash")}
     assert body["imbalances"] and body["plan"] and body["states"]
     for imbalance in body["imbalances"]:
         assert imbalance["iri"] == kb.imbalances[imbalance["id"]].iri
@@ -108,6 +111,7 @@ def test_empty_assessment(api_client: TestClient, body: dict[str, Any]) -> None:
         "not_reported": {},
         "threshold": 0.2,
         "explain": "linked",
+        "knowledge": {k: api_client.get("/v1/kb").json()[k] for k in ("version", "content_hash")},
     }
 
 

@@ -75,7 +75,8 @@ def test_an_unnamed_field_is_caught() -> None:
     with pytest.raises(ValidationError, match="extra_field"):
         AssessmentOut.model_validate(
             {"imbalances": [], "states": [], "plan": [], "advisories": [], "not_reported": {},
-             "threshold": 0.2, "explain": "none", "extra_field": 1}
+             "threshold": 0.2, "explain": "none", "extra_field": 1,
+             "knowledge": {"version": "0", "content_hash": "0"}}
         )  # fmt: skip
 
 

@@ -257,6 +257,14 @@ class AdvisoryOut(_Out):
     )
 
 
+class KnowledgeOut(_Out):
+    """Which knowledge base a result comes from (as `GET /v1/kb` describes it): keep it with a
+    stored result, since another knowledge base may conclude otherwise."""
+
+    version: str = Field(description="The musclekb version that loaded the knowledge base.")
+    content_hash: str = Field(description="SHA-256 of the knowledge base's content.")
+
+
 class AssessmentOut(_Out):
     imbalances: list[ImbalanceOut]
     states: list[BelievedStateOut] = Field(
@@ -267,6 +275,7 @@ class AssessmentOut(_Out):
     not_reported: dict[str, str] = Field(description="Imbalance id -> why it was not reported.")
     threshold: float
     explain: ExplainForm = Field(description="How the explanations in this result are written.")
+    knowledge: KnowledgeOut
 
 
 class WhyNotImbalanceOut(_Out):
@@ -277,6 +286,7 @@ class WhyNotImbalanceOut(_Out):
     concluded: bool
     reason: str
     sides: dict[str, dict[str, Any]]
+    knowledge: KnowledgeOut
 
 
 class WhyNotExerciseOut(_Out):
@@ -288,3 +298,4 @@ class WhyNotExerciseOut(_Out):
     reason: str
     score: float | None
     excluded: list[str]
+    knowledge: KnowledgeOut

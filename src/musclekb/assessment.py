@@ -30,6 +30,7 @@ __all__ = [
     "PlanItem",
     "ReportedAdvisory",
     "ReportedImbalance",
+    "knowledge_line",
 ]
 
 
@@ -74,6 +75,11 @@ ExplainForm = Literal["linked", "nested", "sentences", "none"]
 EXPLAIN_FORMS: tuple[str, ...] = get_args(ExplainForm)
 """How :meth:`Assessment.to_dict` can write explanations (``linked`` is the default)."""
 _REF = "#/states/{}/explanation/tree"  # where a state's tree is, in the linked form
+
+
+def knowledge_line(knowledge: Mapping[str, str]) -> str:
+    """The last line of a text result: which knowledge base it comes from."""
+    return f"Knowledge base {knowledge['content_hash'][:12]} (musclekb {knowledge['version']})."
 
 
 def _explain_form(explain: str) -> str:
@@ -243,6 +249,13 @@ class Assessment:
                 )
         return out
 
+    @property
+    def knowledge(self) -> dict[str, str]:
+        """Which knowledge base the result comes from: the musclekb version that loaded it and
+        the hash of its content (as ``/v1/kb`` gives them), to keep with a stored result."""
+        info = self.kb.info
+        return {"version": info.version, "content_hash": info.content_hash}
+
     # ------------------------------------------------------------------ explanations
 
     def how(self, conclusion: str, side: str | None = None) -> dict[str, Any]:
@@ -302,6 +315,7 @@ class Assessment:
             "concluded": bool(reported),
             "reason": reason,
             "sides": sides,
+            "knowledge": self.knowledge,
         }
 
     def _why_not_exercise(self, target: str) -> dict[str, Any]:
@@ -325,6 +339,7 @@ class Assessment:
             "reason": reason,
             "score": None if cand is None else cand.score,
             "excluded": [] if cand is None else list(cand.excluded),
+            "knowledge": self.knowledge,
         }
 
     # ------------------------------------------------------------------ output
@@ -424,6 +439,7 @@ class Assessment:
             "not_reported": dict(sorted(self.dropped.items())),
             "threshold": self.derivation.threshold,
             "explain": form,
+            "knowledge": self.knowledge,
         }
 
     def render(self, per_phase: int = 3) -> str:
@@ -454,4 +470,5 @@ class Assessment:
                     else ""
                 )
                 lines.append(f"    - {item.label} ({dose}{side}) score {fmt(item.score)}")
+        lines.append(knowledge_line(self.knowledge))
         return "\n".join(lines)

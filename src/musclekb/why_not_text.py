@@ -4,6 +4,7 @@ For an imbalance: whether it was concluded and why not, then for each side its c
 every rule that could conclude it there, with the rule's certainty and sources and each premise's
 status (held, too weak, contradicted or missing). For an exercise: whether it is in the plan and
 why (its rank, what excluded it, or its score), then its score where the reason does not give it.
+Last, which knowledge base the answer comes from.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from musclekb.assessment import knowledge_line
 from musclekb.cf import fmt
 
 __all__ = ["render_why_not"]
@@ -19,9 +21,8 @@ __all__ = ["render_why_not"]
 def render_why_not(answer: Mapping[str, Any]) -> str:
     """``answer`` (what :meth:`~musclekb.assessment.Assessment.why_not` returns) as lines of
     text."""
-    if answer["kind"] == "exercise":
-        return _exercise(answer)
-    return _imbalance(answer)
+    text = _exercise(answer) if answer["kind"] == "exercise" else _imbalance(answer)
+    return f"{text}\n{knowledge_line(answer['knowledge'])}"
 
 
 def _title(answer: Mapping[str, Any], verdict: str) -> str:
