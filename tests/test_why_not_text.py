@@ -132,3 +132,14 @@ def test_cli_takes_a_why_not_body_saved_from_the_api(tmp_path: Path) -> None:
     other = runner.invoke(app, ["why-not", "knee-valgus", str(body)])
     assert other.exit_code == 2
     assert "'hunched-posture'" in other.output and "'knee-valgus'" in other.output
+
+
+def test_text_answers_end_with_the_knowledge_base(reasoner: musclekb.Reasoner) -> None:
+    info = reasoner.kb.info
+    line = f"Knowledge base {info.content_hash[:12]} (musclekb {info.version})."
+    result = reasoner.assess(KNEE)
+    assert result.render().splitlines()[-1] == line
+    for target in ("knee-valgus", "banded-hip-abduction"):
+        answer = result.why_not(target)
+        assert answer["knowledge"] == {"version": info.version, "content_hash": info.content_hash}
+        assert render_why_not(answer).splitlines()[-1] == line
