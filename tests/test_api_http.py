@@ -196,7 +196,8 @@ def test_configured_origins_may_call_from_a_browser() -> None:
     client = TestClient(create_app(Settings(cors_origins=(ORIGIN,))))
     allowed = client.get("/openapi.json", headers={"Origin": ORIGIN})
     assert allowed.headers["access-control-allow-origin"] == ORIGIN
-    assert "etag" in allowed.headers["access-control-expose-headers"].lower()
+    exposed = allowed.headers["access-control-expose-headers"].lower()
+    assert "etag" in exposed and "link" in exposed
     other = client.get("/openapi.json", headers={"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in other.headers
     preflight = client.options(

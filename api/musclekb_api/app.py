@@ -128,6 +128,6 @@ def add_http_middleware(app: FastAPI, settings: Settings) -> None:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["Accept", "Content-Type", "If-None-Match"],
-            expose_headers=["ETag", "Content-Disposition"],
+            expose_headers=["ETag", "Content-Disposition", "Link"],
             max_age=600,
         )

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from musclekb import KnowledgeBase, LookupFailedError, model
 from musclekb.search import SearchIndex
 from musclekb.vocab import KB as KB_NAMESPACE
+from musclekb_api.paging import page_links
 from musclekb_api.problems import not_found_doc, problem_doc
 from musclekb_api.query_params import invalid_query, only_parameters
 from musclekb_api.state import KB, Index
@@ -393,8 +394,18 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _ok(example: Any) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {"application/json": {"example": example}}}}
+def _ok(example: Any, headers: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"application/json": {"example": example}}, "headers": headers or {}}}
+
+
+_LINK_HEADER = {
+    "Link": {
+        "description": 'The pages of the list (RFC 8288): `rel="first"` and `rel="last"`, and '
+        '`rel="prev"` and `rel="next"` when there are such pages; absent when the list is '
+        "empty.",
+        "schema": {"type": "string"},
+    }
+}
 
 
 # ---------------------------------------------------------------------- the routes
@@ -427,6 +438,8 @@ def _list_route(spec: CollectionSpec) -> Callable[..., dict[str, Any]]:
     def list_collection(
         kb: KB,
         index: Index,
+        request: Request,
+        response: Response,
         filters: Annotated[dict[str, str | None], Depends(read_filters)],
         q: Annotated[
             str | None,
@@ -443,6 +456,9 @@ def _list_route(spec: CollectionSpec) -> Callable[..., dict[str, Any]]:
         offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
     ) -> dict[str, Any]:
         chosen = _select(kb, index, spec, q, filters)
+        links = page_links(request.url, offset, limit, len(chosen))
+        if links is not None:
+            response.headers["Link"] = links
         return {
             "items": [entity_json(e) for e in chosen[offset : offset + limit]],
             "total": len(chosen),
@@ -480,7 +496,10 @@ def _register(spec: CollectionSpec) -> None:
         description=f"Every {spec.noun}, paged; `q` searches them, filters narrow them.",
         dependencies=[Depends(only_parameters(listed))],
         responses={
-            **_ok({"items": [example], "total": 1, "limit": DEFAULT_LIMIT, "offset": 0}),
+            **_ok(
+                {"items": [example], "total": 1, "limit": DEFAULT_LIMIT, "offset": 0},
+                _LINK_HEADER,
+            ),
             **PROBLEM_RESPONSES,
         },
     )
