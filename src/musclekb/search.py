@@ -1,24 +1,36 @@
 """Forgiving search over the names of every entity: labels, synonyms and ids.
 
 Build the index once per knowledge base (:meth:`SearchIndex.build`); each query is then cheap.
-A query forgives case, punctuation, word order, plurals, small typos and unfinished words, and it
-finds an entity by any of its synonyms.
+A query forgives case, punctuation, word order, plurals and other inflections, compounds written
+as one word or two, small typos and unfinished words, and the words people put around what they
+look for; it finds an entity by any of its synonyms.
 
 How a query is matched
 ----------------------
-Text is *normalised*: accents and case are folded, apostrophes dropped, everything that is not a
-letter or digit splits words, and each word goes through a light plural stemmer (:func:`stem`:
-``knees`` -> ``knee``, ``stretches`` -> ``stretch``, ``injuries`` -> ``injury``; words ending in
-``ss``, ``us`` or ``is`` are kept, so ``gluteus`` stays whole).
+Text is *normalised* (:mod:`musclekb.words`): accents and case are folded, a possessive ``'s``
+and other apostrophes dropped, everything that is not a letter or digit splits words, and each word
+goes through a light plural stemmer (:func:`stem`: ``knees`` -> ``knee``, ``stretches`` ->
+``stretch``, ``injuries`` -> ``injury``, ``calves`` -> ``calf``, ``feet`` -> ``foot``; words
+ending in ``ss``, ``us`` or ``is`` are kept, so ``gluteus`` stays whole).
 
-Each query word is compared with every word in the index's vocabulary: the same stem scores 1; a
-query word of three or more letters that begins a longer word scores between 0.6 and 0.9 (more
-the more of the word it covers); a word of four or more letters within one edit (two for eight
-letters or more; an edit is an insertion, deletion, substitution or swap of two neighbours) scores
+Each query word is compared with every word in the index's vocabulary: the same stem scores 1; an
+inflection of it (a base form in common, :func:`musclekb.words.base_forms`: ``lifting`` and
+``lift``, ``legged`` and ``leg``, ``inward`` and ``in``) 0.95; a query word of three or more
+letters that begins a longer word scores between 0.6 and 0.9 (more the more of the word it
+covers); a word of four or more letters within one edit (two for eight letters or more; an edit is
+an insertion, deletion, substitution or swap of two neighbours) scores
 ``0.9 * (1 - edits / longer length)``.
 
+Compounds: a query word that the vocabulary lacks, but that splits into two words it has, is also
+tried as those two (``hipflexors``, ``birddog``), and two neighbouring words that the vocabulary
+has as one are also tried joined (``over striding``); an entity keeps its best score over these
+readings of the query.
+
 Words are weighted by rarity, ``log(1 + N / df)`` over the N entities (a word in most names, such
-as ``in`` or ``of``, counts little). For one name of an entity, *recall* R is the weighted share of
+as ``in`` or ``of``, counts little), and a query word the index lacks as the rarest. A function
+word of a query (``how``, ``do``, ``my``: :data:`musclekb.words.FUNCTION_WORDS`) weighs 0.05
+whether the index has it or not, so "how to do a glute bridge" finds the bridge, not a source
+titled "How do I ...". For one name of an entity, *recall* R is the weighted share of
 the query's words found in the name (each at its best similarity) and *precision* P the weighted
 share of the name's words found in the query.
 
@@ -39,8 +51,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -49,6 +59,8 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from musclekb.errors import LookupFailedError
+from musclekb.words import FUNCTION_WORDS, base_forms, normalise, stem
+from musclekb.words import words as _words
 
 if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
@@ -74,35 +86,10 @@ _PRECISION_EXPONENT = 0.4
 _MIN_PREFIX = 3
 _MIN_FUZZY = 4
 _TWO_EDITS = 8
+_INFLECTION = 0.95
+_FUNCTION_WEIGHT = 0.05
 _TOKEN_CACHE_SIZE = 4096
 _RANKING_CACHE_SIZE = 256
-
-_SPLIT = re.compile(r"[^0-9a-z]+")
-_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
-
-
-def stem(word: str) -> str:
-    """A light plural stemmer for one lower-case word: ``knees`` -> ``knee``, ``injuries`` ->
-    ``injury``, ``stretches`` -> ``stretch``, ``boxes`` -> ``box``; words of three letters or
-    fewer and words ending in ``ss``, ``us`` or ``is`` are left alone."""
-    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
-        return word[:-2]
-    return word[:-1]
-
-
-def _words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return [w for w in _SPLIT.split(_APOSTROPHES.sub("", folded)) if w]
-
-
-def normalise(text: str) -> tuple[str, ...]:
-    """The stemmed words of ``text``, in order (see the module documentation)."""
-    return tuple(stem(w) for w in _words(text))
 
 
 def _edit_distance(a: str, b: str, bound: int) -> int:
@@ -246,6 +233,11 @@ class SearchIndex:
         self._name_first = [n.stems[0] for n in self._names]
         self._name_set = [frozenset(n.distinct) for n in self._names]
         self._vocabulary = sorted(self._postings)
+        # the words of the vocabulary by each of their base forms, to relate inflections
+        self._by_base: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            for base in base_forms(word):
+                self._by_base.setdefault(base, []).append(word)
         self._trigram_index: dict[str, list[str]] = {}
         for word in self._vocabulary:
             for gram in _trigrams(word):
@@ -320,10 +312,13 @@ class SearchIndex:
         found: dict[str, float] = {}
         if word in self._postings:
             found[word] = 1.0
+        for other in self._related(word):
+            if other != word:
+                found[other] = _INFLECTION
         if len(word) >= _MIN_PREFIX:
             for other in self._prefixed(word):
                 if other != word:
-                    found[other] = 0.6 + 0.3 * len(word) / len(other)
+                    found[other] = max(found.get(other, 0.0), 0.6 + 0.3 * len(word) / len(other))
         bound = _max_edits(word)
         if bound:
             for other in self._near(word, bound):
@@ -333,6 +328,38 @@ class SearchIndex:
                     if similarity > found.get(other, 0.0):
                         found[other] = similarity
         return tuple(sorted(found.items()))
+
+    def _related(self, word: str) -> set[str]:
+        """Vocabulary stems that share a base form with ``word`` (``lifting`` and ``lift``)."""
+        return {other for base in base_forms(word) for other in self._by_base.get(base, ())}
+
+    def _known(self, word: str) -> bool:
+        """Whether a folded word, or an inflection of it, is in the vocabulary."""
+        return bool(self._related(stem(word)))
+
+    def _variants(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """``words``, then the same with compounds written as the names write them: a word the
+        vocabulary lacks split into two it has (``hipflexors``, ``birddog``), and two neighbours
+        joined into one it has (``over striding`` for ``overstriding``)."""
+        split: list[str] = []
+        for word in words:
+            split.extend(self._split(word))
+        joined: list[str] = []
+        for word in words:
+            if joined and stem(joined[-1] + word) in self._postings:
+                joined[-1] += word
+            else:
+                joined.append(word)
+        return tuple(dict.fromkeys((words, tuple(split), tuple(joined))))
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        if self._known(word):
+            return (word,)
+        for cut in range(_MIN_PREFIX, len(word) - _MIN_PREFIX + 1):
+            head, tail = word[:cut], word[cut:]
+            if self._known(head) and self._known(tail):
+                return (head, tail)
+        return (word,)
 
     def _prefixed(self, word: str) -> list[str]:
         start = bisect_left(self._vocabulary, word)
@@ -360,8 +387,12 @@ class SearchIndex:
     def _rank(
         self, words: tuple[str, ...], allowed: frozenset[str] | None, min_score: float
     ) -> tuple[tuple[float, int], ...]:
-        """(score, name index) of each matching entity's best name, in result order."""
-        best = self._score_names(words, allowed, min_score)
+        """(score, name index) of each matching entity's best name, in result order, over the
+        query as typed and its compounds rewritten (:meth:`_variants`)."""
+        best: dict[int, tuple[float, int]] = {}
+        for variant in self._variants(words):
+            for entity, found in self._score_names(variant, allowed, min_score).items():
+                _keep_best(best, entity, found)
         tie = self._tie
         return tuple(
             found for _, found in sorted(best.items(), key=lambda i: (-i[1][0], tie[i[0]]))
@@ -375,10 +406,7 @@ class SearchIndex:
         best: dict[int, tuple[float, int]] = {}
 
         def offer(name: int, score: float) -> None:
-            entity = name_entity[name]
-            held = best.get(entity)
-            if held is None or score > held[0] or (score == held[0] and name < held[1]):
-                best[entity] = (score, name)
+            _keep_best(best, name_entity[name], (score, name))
 
         def admitted(names: list[int]) -> list[int]:
             if allowed is None:
@@ -393,7 +421,7 @@ class SearchIndex:
 
         distinct = tuple(dict.fromkeys(query))
         matches = [self._matches(s) for s in distinct]
-        weights = [self._weights.get(s, self._unknown_weight) for s in distinct]
+        weights = [self._weight(s) for s in distinct]
         query_weight = sum(weights)
         postings = self._postings_of(allowed)
 
@@ -450,12 +478,15 @@ class SearchIndex:
             if name_first[name] in first_words:
                 score += _START_BONUS
             if score >= min_score:
-                score = round(score, 4)
-                entity = name_entity[name]
-                held = best.get(entity)
-                if held is None or score > held[0] or (score == held[0] and name < held[1]):
-                    best[entity] = (score, name)
+                offer(name, round(score, 4))
         return best
+
+    def _weight(self, word: str) -> float:
+        """A query stem's weight: its rarity in the index, an unknown word as the rarest; a
+        function word counts little in a query (what a name holds is weighed by rarity alone)."""
+        if word in FUNCTION_WORDS:
+            return _FUNCTION_WEIGHT
+        return self._weights.get(word, self._unknown_weight)
 
     def _postings_of(self, allowed: frozenset[str] | None) -> Callable[[str], Iterable[int]]:
         """A function from a vocabulary stem to the names (of the allowed kinds) holding it."""
@@ -474,6 +505,14 @@ class SearchIndex:
 
     def _hit(self, entity: Entity, score: float, matched: str) -> Hit:
         return Hit(entity.id, entity.iri, entity.kind, entity.label, score, matched)
+
+
+def _keep_best(best: dict[int, tuple[float, int]], entity: int, found: tuple[float, int]) -> None:
+    """Keep ``found`` (score, name index) for ``entity`` if it beats what ``best`` holds: a
+    higher score, or the same score from an earlier name."""
+    held = best.get(entity)
+    if held is None or found[0] > held[0] or (found[0] == held[0] and found[1] < held[1]):
+        best[entity] = found
 
 
 def _contains_run(stems: tuple[str, ...], query: tuple[str, ...]) -> bool:
