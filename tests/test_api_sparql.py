@@ -149,6 +149,8 @@ def test_updates_are_refused(api_client: TestClient, query: str) -> None:
         "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
         "SELECT * WHERE { service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
         "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o .SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { BIND(kb:x\\# AS ?z) SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
     ],
 )
 def test_federated_queries_are_refused(api_client: TestClient, query: str) -> None:

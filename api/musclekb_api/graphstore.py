@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import pyoxigraph as ox
@@ -21,6 +20,7 @@ from rdflib import Literal as RdfLiteral
 from musclekb import KB, MK, KnowledgeBase
 from musclekb_api.settings import Settings
 from musclekb_api.sparql_pool import PoolBusy, QueryOverran, SparqlPool, WorkerDied
+from musclekb_api.sparql_text import code, keywords
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -45,27 +45,10 @@ RESULTS_JSON = "application/sparql-results+json"
 _UPDATES = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Comments, IRIs and strings; the closing quotes are optional, so that a match never fails
-# after scanning ahead (an unterminated string runs to the end of its line, or of the text).
-# Each string's characters are taken in runs between escapes, not one alternative at a time.
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_OPAQUE = re.compile(
-    "|".join(
-        (
-            r"#[^\n\r]*",
-            _IRI.pattern,
-            r"'{3}[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'{3})?",
-            r'"{3}[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"{3})?',
-            r"'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'?",
-            r'"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"?',
-        )
-    ),
-    re.DOTALL,
-)
-_WORD = re.compile(r"(?<![\w?$:.\-])([A-Za-z]+)(?![\w:\-])")
 _BRACKET = re.compile(r"[{}()\[\]]")
-_LINE = re.compile(r"[^\n\r]+")
+_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|[!+\-*/|^=<>]|[{}()\[\]]")
+OPERATORS_PER_LEVEL = 8
+"""How many operators one group may chain per level of the depth limit (256 at 32 levels)."""
 
 
 class SparqlError(Exception):
@@ -121,48 +104,16 @@ class SparqlBusy(SparqlError):
     title = "SPARQL endpoint busy"
 
 
-def _unescape(match: re.Match[str]) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF else match.group(0)
-
-
-def _spaces(match: re.Match[str]) -> str:
-    return " " * (match.end() - match.start())
-
-
-def _blank(match: re.Match[str]) -> str:
-    return _LINE.sub(_spaces, match.group())
-
-
-def _blank_but_iris(match: re.Match[str]) -> str:
-    text = match.group()
-    return text if text.startswith("<") else _LINE.sub(_spaces, text)
-
-
-@lru_cache(maxsize=4)  # the read-only and the depth checks read the same query
-def _code(query: str) -> str:
-    """``query`` as the parser reads it (codepoint escapes applied) with comments and strings
-    blanked out character by character, so that lines and columns stay where they were. IRIs are
-    kept: what looks like an IRI may be a less-than and a greater-than around an expression
-    (``?a<(?b)>?c``), which the parser reads as code."""
-    return _OPAQUE.sub(_blank_but_iris, _ESCAPE.sub(_unescape, query))
-
-
-def _keywords(query: str) -> list[str]:
-    """The bare words of ``query`` (keywords, mostly), outside comments, strings and IRIs;
-    variables and prefixed names are not words."""
-    return [m.group(1).upper() for m in _WORD.finditer(_IRI.sub(_blank, _code(query)))]
-
-
 def check_depth(query: str, limit: int) -> None:
     """Refuse a query that nests groups, blank nodes, collections or parentheses more than
-    ``limit`` levels deep (0: no limit), before it is sent to be evaluated. The evaluator's
+    ``limit`` levels deep, or chains more than ``limit * OPERATORS_PER_LEVEL`` operators in one
+    group (0: no limit), before it is sent to be evaluated. The evaluator's
     parser takes time that grows steeply with the nesting of blank nodes and collections (100
     levels, seconds; 200, more than 20 s) and runs out of stack at a few thousand levels of
     groups, which ends its process."""
     if limit <= 0:
         return
-    text = _code(query)
+    text = code(query).with_iris
     depth = deepest = 0
     first = -1
     for m in _BRACKET.finditer(text):
@@ -171,21 +122,44 @@ def check_depth(query: str, limit: int) -> None:
             deepest = depth
             if depth == limit + 1:
                 first = m.start()
-    if first < 0:
-        return
-    line = text.count("\n", 0, first) + 1
-    column = first - (text.rfind("\n", 0, first) + 1) + 1
-    raise SparqlTooDeep(
-        f"the query nests groups, brackets and parentheses {deepest} levels deep; the limit is "
-        f"{limit} (level {limit + 1} opens at line {line}, column {column}): write the nested "
-        "parts one after another, or split the query"
-    )
+    if first >= 0:
+        line, column = code(query).position(first)
+        raise SparqlTooDeep(
+            f"the query nests groups, brackets and parentheses {deepest} levels deep; the limit "
+            f"is {limit} (level {limit + 1} opens at line {line}, column {column}): write the "
+            "nested parts one after another, or split the query"
+        )
+    _check_chains(query, limit * OPERATORS_PER_LEVEL)
+
+
+def _check_chains(query: str, most: int) -> None:
+    """Refuse a group (the whole query, or what one pair of brackets holds) that chains more
+    than ``most`` operators: the evaluator's parser nests each one a level deeper (``!!!...``,
+    ``1+1+...``, a path ``p/p/...``) and runs out of stack at a few thousand, which ends its
+    process; long paths also take seconds to plan."""
+    counts = [0]
+    for m in _OPERATOR.finditer(code(query).bare):
+        token = m.group()
+        if token in "{([":
+            counts.append(0)
+        elif token in "})]":
+            if len(counts) > 1:
+                counts.pop()
+        else:
+            counts[-1] += 1
+            if counts[-1] > most:
+                line, column = code(query).position(m.start())
+                raise SparqlTooDeep(
+                    f"the query chains more than {most} operators in one group (operator "
+                    f"{most + 1} is {token!r} at line {line}, column {column}): split the "
+                    "expression or the path, or the query"
+                )
 
 
 def query_form(query: str) -> str:
     """The first keyword after the prologue: SELECT, ASK, CONSTRUCT, DESCRIBE, or an update
     keyword such as INSERT (``""`` when there is none)."""
-    for word in _keywords(query):
+    for word in keywords(query):
         if word not in ("BASE", "PREFIX"):
             return word
     return ""
@@ -193,7 +167,7 @@ def query_form(query: str) -> str:
 
 def check_read_only(query: str) -> None:
     """Refuse updates and federated queries before anything is evaluated."""
-    words = _keywords(query)
+    words = list(keywords(query))
     form = next((w for w in words if w not in ("BASE", "PREFIX")), "")
     if form in _UPDATES:
         raise SparqlForbidden(
