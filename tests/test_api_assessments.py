@@ -729,6 +729,22 @@ def test_settings_read_from_the_environment() -> None:
         settings_from({"MUSCLEKB_TABLE_ENTRIES": "1"})
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "bounds"),
+    [
+        ("MUSCLEKB_SPARQL_TIMEOUT", "1e10", "a number from 0.05 to 3600.0"),
+        ("MUSCLEKB_SPARQL_MEMORY_MB", str(1 << 44), "a whole number from 0 to 1048576"),
+        ("MUSCLEKB_SPARQL_PROCESSES", "1000", "a whole number from 1 to 64"),
+        ("MUSCLEKB_GC_THRESHOLD", str(1 << 40), "a whole number from 0 to 2147483647"),
+    ],
+)
+def test_settings_that_would_overflow_are_refused(name: str, value: str, bounds: str) -> None:
+    """A value past what it is handed to (select()'s time-out, setrlimit(), the collector's C
+    int) would fail on the first query or at start, not when the setting is read."""
+    with pytest.raises(ValueError, match=f"{name} must be {bounds}, got '{value}'"):
+        settings_from({name: value})
+
+
 def test_the_reasoner_keeps_as_many_entries_as_set() -> None:
     """A small table size bounds what the service keeps and leaves its answers as they were."""
     finding = {"sign": KNEE_IN, "side": "left"}

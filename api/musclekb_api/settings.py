@@ -118,6 +118,14 @@ def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
     return origins
 
 
+# Upper bounds where a larger value would overflow what it is handed to (a time-out in seconds
+# for select(), a memory limit in bytes for setrlimit(), the collector's C int threshold) or
+# start more processes than any machine this runs on has cores for.
+_HOUR = 3600.0
+_TIB_IN_MB = 1 << 20
+_INT32 = (1 << 31) - 1
+
+
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Settings from environment variables (unset ones keep their defaults)."""
     d = Settings()
@@ -129,12 +137,14 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),
         max_context_items=_read(env, "MUSCLEKB_MAX_CONTEXT_ITEMS", int, d.max_context_items, 0),
         max_problems=_read(env, "MUSCLEKB_MAX_PROBLEMS", int, d.max_problems, 1),
-        sparql_timeout=_read(env, "MUSCLEKB_SPARQL_TIMEOUT", float, d.sparql_timeout, 0.05),
+        sparql_timeout=_read(env, "MUSCLEKB_SPARQL_TIMEOUT", float, d.sparql_timeout, 0.05, _HOUR),
         sparql_max_rows=_read(env, "MUSCLEKB_SPARQL_MAX_ROWS", int, d.sparql_max_rows, 1),
         sparql_max_depth=_read(env, "MUSCLEKB_SPARQL_MAX_DEPTH", int, d.sparql_max_depth, 0),
-        sparql_processes=_read(env, "MUSCLEKB_SPARQL_PROCESSES", int, d.sparql_processes, 1),
-        sparql_memory_mb=_read(env, "MUSCLEKB_SPARQL_MEMORY_MB", int, d.sparql_memory_mb, 0),
-        gc_threshold=_read(env, "MUSCLEKB_GC_THRESHOLD", int, d.gc_threshold, 0),
+        sparql_processes=_read(env, "MUSCLEKB_SPARQL_PROCESSES", int, d.sparql_processes, 1, 64),
+        sparql_memory_mb=_read(
+            env, "MUSCLEKB_SPARQL_MEMORY_MB", int, d.sparql_memory_mb, 0, _TIB_IN_MB
+        ),
+        gc_threshold=_read(env, "MUSCLEKB_GC_THRESHOLD", int, d.gc_threshold, 0, _INT32),
         table_entries=_read(env, "MUSCLEKB_TABLE_ENTRIES", int, d.table_entries, 2),
         gzip_level=_read(env, "MUSCLEKB_GZIP_LEVEL", int, d.gzip_level, 0, 9),
         gzip_min_bytes=_read(env, "MUSCLEKB_GZIP_MIN_BYTES", int, d.gzip_min_bytes, 0),
