@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -492,6 +493,23 @@ def test_too_many_items_in_a_list_is_413_before_they_are_checked(
     assert problem["title"] == title and problem["limit"] == 200
 
 
+def test_a_body_with_a_byte_order_mark_is_read_and_checked_as_without(
+    api_client: TestClient,
+) -> None:
+    """JSON may start with a byte order mark (RFC 8259: ignored); the limits hold for it too."""
+    finding = {"sign": KNEE_IN, "side": "left"}
+    headers = {"content-type": "application/json"}
+    bom = b"\xef\xbb\xbf"
+    many = json.dumps({"findings": [finding] * (Settings().max_findings + 1)}).encode()
+    assert _problem(api_client.post(URL, content=bom + many, headers=headers), 413)["limit"] == 200
+    one = json.dumps({"findings": [finding]}).encode()
+    with_bom = api_client.post(URL, content=bom + one, headers=headers)
+    assert with_bom.status_code == 200
+    assert with_bom.json() == api_client.post(URL, content=one, headers=headers).json()
+    deep = _problem(api_client.post(URL, content=bom + b"[" * 60_000, headers=headers), 422)
+    assert "nested too deeply" in deep["detail"]
+
+
 def test_too_many_findings_is_413_even_with_a_type_error(api_client: TestClient) -> None:
     finding = {"sign": "no-such-sign", "side": "left"}
     body = {"findings": [finding] * (Settings().max_findings + 1), "threshold": "high"}
@@ -543,6 +561,24 @@ def test_json_python_cannot_read_is_422_not_400(
     errors = _errors(response)
     assert errors[0]["loc"] == ["body"]
     assert where in errors[0]["msg"], errors
+
+
+@pytest.mark.parametrize("url", [URL, "/v1/sparql"])
+@pytest.mark.parametrize("coding", ["gzip", "br", "identity, gzip"])
+def test_a_compressed_body_is_415(api_client: TestClient, url: str, coding: str) -> None:
+    """A body sent with a Content-Encoding would be read as is: a gzip body as bytes that are not
+    UTF-8, a plain body labelled br as if it were plain. Both are refused, naming the coding."""
+    plain = b'{"findings": []}' if url == URL else b"ASK {}"
+    media = "application/json" if url == URL else "application/sparql-query"
+    body = gzip.compress(plain) if "gzip" in coding else plain
+    headers = {"content-type": media, "content-encoding": coding}
+    response = api_client.post(url, content=body, headers=headers)
+    problem = _problem(response, 415)
+    assert problem["title"] == "Unsupported content encoding"
+    assert coding.removeprefix("identity, ") in problem["detail"]
+    assert response.headers["accept-encoding"] == "identity"
+    headers["content-encoding"] = "identity"
+    assert api_client.post(url, content=plain, headers=headers).status_code == 200
 
 
 def test_body_that_is_not_json_is_415(api_client: TestClient) -> None:

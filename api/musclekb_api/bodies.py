@@ -1,4 +1,5 @@
-"""Reading request bodies under a byte limit (413 as soon as the limit is passed)."""
+"""Reading request bodies under a byte limit (413 as soon as the limit is passed), uncompressed
+(415 for a body sent with a ``Content-Encoding``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,23 @@ __all__ = ["read_body"]
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, refused with 413 when ``Content-Length`` or the bytes read pass ``limit``
-    (the rest of an oversized body is never read into memory)."""
+    (the rest of an oversized body is never read into memory); refused with 415 when it comes
+    with a ``Content-Encoding`` other than ``identity``, which would otherwise be read as is."""
+    codings = [
+        c.strip()
+        for value in request.headers.getlist("content-encoding")
+        for c in value.split(",")
+        if c.strip() and c.strip().lower() != "identity"
+    ]
+    if codings:
+        raise ApiProblem(
+            415,
+            "Unsupported content encoding",
+            f"the request body is sent with Content-Encoding {', '.join(codings)}; "
+            "this service reads bodies only as they are: send it uncompressed, without "
+            "Content-Encoding",
+            {"Accept-Encoding": "identity"},  # what RFC 9110 asks a 415 for a coding to say
+        )
     too_large = ApiProblem(
         413,
         "Request body too large",

@@ -54,7 +54,8 @@ async def _read_json_body(request: Request, settings: Settings) -> None:
             f"(got {content_type or 'no Content-Type'!r})",
         )
     try:
-        text = body.decode("utf-8")
+        # a byte order mark is allowed and ignored (RFC 8259), as FastAPI's own reading does
+        text = body.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         _refuse_body(f"the body is not UTF-8 text (byte {exc.start}): send JSON encoded as UTF-8")
     request._body = body
@@ -220,7 +221,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     ),
     415: problem_doc(
         415,
-        "The body is not sent as JSON.",
+        "The body is not sent as JSON, or is sent compressed (`Content-Encoding`).",
         "Unsupported media type",
         "send the request body as JSON with 'Content-Type: application/json'",
     ),
