@@ -36,6 +36,9 @@ CASES = {
         TEXT,
     ),
     "a weight that is not a number": ("application/json;q=high, text/plain;q=0.1", TEXT),
+    "an infinite weight": ("application/json;q=inf, text/plain;q=0.1", TEXT),
+    "a weight above 1": ("application/json;q=2, text/plain;q=0.1", TEXT),
+    "a weight of 1.000": ("text/plain;q=1.000, application/json;q=0.999", TEXT),
     "neither": ("application/xml", None),
     "both refused": ("application/json;q=0, text/plain;q=0", None),
 }
@@ -82,6 +85,7 @@ def test_neither_acceptable_is_a_406_naming_both(api_client: TestClient) -> None
     got = _assess(api_client, "application/xml")
     assert got.status_code == 406
     assert got.headers["content-type"] == "application/problem+json"
+    assert "Accept" in got.headers["vary"].split(", ")  # a cache must not reuse it for others
     problem = got.json()
     assert problem["available"] == list(OFFERED)
     assert "'application/xml'" in problem["detail"] and "text/plain" in problem["detail"]

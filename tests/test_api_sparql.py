@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import RDF, Graph
@@ -14,6 +17,8 @@ from rdflib import RDF, Graph
 import musclekb
 from musclekb_api.app import create_app
 from musclekb_api.graphstore import (
+    GraphStore,
+    QueryResult,
     SparqlForbidden,
     SparqlTooDeep,
     check_depth,
@@ -317,3 +322,89 @@ def test_check_depth_without_a_limit_takes_any_nesting() -> None:
     check_depth("ASK {" + "{" * 10_000 + "}" * 10_001, 0)
     with pytest.raises(SparqlTooDeep, match="2 levels deep; the limit is 1"):
         check_depth("ASK { { } }", 1)
+
+
+def test_queries_waiting_for_an_evaluator_hold_no_thread(kb: musclekb.KnowledgeBase) -> None:
+    """With one evaluator, ten queries at once: one runs in a worker thread, nine wait without
+    one (the thread pool stays free for the other routes), and all are answered in turn."""
+    store = GraphStore(kb, Settings(sparql_processes=1))
+    inside: list[int] = []
+    release = threading.Event()
+
+    def evaluate(text: str, graph_format: str = "turtle") -> QueryResult:
+        inside.append(1)
+        release.wait(10)
+        return QueryResult(RESULTS, b"{}", "ask", False, 0)
+
+    store.query = evaluate  # type: ignore[method-assign]
+
+    async def main() -> list[QueryResult]:
+        results: list[QueryResult] = []
+
+        async def one() -> None:
+            results.append(await store.run("ASK { ?s ?p ?o }"))
+
+        async with anyio.create_task_group() as tasks:
+            for _ in range(10):
+                tasks.start_soon(one)
+            while not inside:
+                await anyio.sleep(0.01)
+            await anyio.sleep(0.1)  # time for any other query to take a thread, were it allowed
+            assert len(inside) == 1
+            assert anyio.to_thread.current_default_thread_limiter().borrowed_tokens == 1
+            release.set()
+        return results
+
+    assert len(anyio.run(main)) == 10 and len(inside) == 10
+
+
+def test_a_query_refused_by_the_checks_does_not_wait(kb: musclekb.KnowledgeBase) -> None:
+    store = GraphStore(kb, Settings(sparql_processes=1))
+    with pytest.raises(SparqlForbidden):
+        anyio.run(store.run, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+CONSTRUCT = "CONSTRUCT WHERE { ?m a mk:Muscle }"
+ACCEPTS = {
+    "n-triples refused, turtle taken": (
+        CONSTRUCT, "application/n-triples;q=0, text/turtle", 200, "text/turtle"
+    ),
+    "n-triples preferred by weight": (
+        CONSTRUCT, "text/turtle;q=0.5, application/n-triples", 200, "application/n-triples"
+    ),
+    "any type: turtle": (CONSTRUCT, "*/*", 200, "text/turtle"),
+    "a graph as JSON results": (CONSTRUCT, "application/sparql-results+json", 406, ""),
+    "results as plain JSON": (MUSCLES, "application/json", 200, RESULTS),
+    "results as XML": (ASK := "ASK { ?m a mk:Muscle }", "application/sparql-results+xml", 406, ""),
+    "results as CSV, JSON refused": (ASK, "text/csv, application/*;q=0", 406, ""),
+    "results, browser style": (ASK, "text/html,application/xhtml+xml,*/*;q=0.8", 200, RESULTS),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "status", "media"), ACCEPTS.values(), ids=ACCEPTS.keys()
+)
+def test_accept_is_read_with_its_weights(
+    api_client: TestClient, query: str, accept: str, status: int, media: str
+) -> None:
+    response = api_client.get(URL, params={"query": query}, headers={"Accept": accept})
+    assert "Accept" in response.headers["vary"].split(", ")
+    if status == 406:
+        problem = _problem(response, 406)
+        assert accept in problem["detail"] and problem["available"]
+        return
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+
+
+def test_an_update_with_an_unacceptable_accept_is_still_403(api_client: TestClient) -> None:
+    response = api_client.get(
+        URL, params={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, headers={"Accept": "x/y"}
+    )
+    _problem(response, 403)
+
+
+def test_a_form_field_other_than_query_is_refused(api_client: TestClient) -> None:
+    data = {"query": "ASK {}", "default-graph-uri": "urn:g"}
+    detail = _problem(api_client.post(URL, data=data), 400)["detail"]
+    assert "'default-graph-uri'" in detail

@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
+import anyio
+import anyio.to_thread
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
@@ -221,6 +223,10 @@ def _prefixes(kb: KnowledgeBase, quads: list[ox.Quad]) -> dict[str, str]:
     return out
 
 
+def _busy() -> SparqlBusy:
+    return SparqlBusy("every SPARQL evaluator stayed busy; try again shortly", {"Retry-After": "1"})
+
+
 @dataclass(frozen=True)
 class QueryResult:
     media_type: str
@@ -250,6 +256,7 @@ class GraphStore:
         self._pool: SparqlPool | None = None
         self._pool_size = settings.sparql_processes
         self._memory_mb = settings.sparql_memory_mb
+        self._waiting: anyio.CapacityLimiter | None = None  # made on first use, in the event loop
 
     def __len__(self) -> int:
         return len(self.store)
@@ -285,13 +292,28 @@ class GraphStore:
                 self._pool = SparqlPool(graph, self._pool_size, self._memory_mb)
             return self._pool
 
-    def query(self, text: str, graph_format: str = "turtle") -> QueryResult:
-        """Evaluate a read-only query; blocking (call it from a worker thread).
+    async def run(self, text: str, graph_format: str = "turtle") -> QueryResult:
+        """:meth:`query` from the event loop. The query is checked first; then at most as many
+        queries as there are evaluators wait in worker threads, and the rest wait here, holding
+        no thread, so that a crowd of slow queries leaves the thread pool to the other routes.
+        Waiting longer than the time limit is :class:`SparqlBusy` (503)."""
+        self.check(text)
+        if self._waiting is None:
+            self._waiting = anyio.CapacityLimiter(self._pool_size)
+        entered = False
+        with anyio.move_on_after(self.timeout):
+            await self._waiting.acquire()
+            entered = True
+        if not entered:
+            raise _busy()
+        try:
+            return await anyio.to_thread.run_sync(self.query, text, graph_format)
+        finally:
+            self._waiting.release()
 
-        Raises a :class:`SparqlError` subclass: syntax or nesting past the depth limit (400),
-        refused update or SERVICE (403), query text over the size limit (413), time limit or
-        memory limit exceeded (503).
-        """
+    def check(self, text: str) -> None:
+        """Refuse a query before it is evaluated: over the size limit (413), empty (400), an
+        update or SERVICE (403), nested or chained past the depth limit (400)."""
         size = len(text.encode("utf-8"))
         if size > self.max_query_bytes:
             raise SparqlTooLarge(
@@ -301,6 +323,14 @@ class GraphStore:
             raise SparqlSyntaxError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
         check_read_only(text)
         check_depth(text, self.max_depth)
+
+    def query(self, text: str, graph_format: str = "turtle") -> QueryResult:
+        """Evaluate a read-only query; blocking (call it from a worker thread, or :meth:`run`).
+
+        Raises a :class:`SparqlError` subclass: what :meth:`check` refuses, time limit or
+        memory limit exceeded (503), every evaluator busy for longer than the time limit (503).
+        """
+        self.check(text)
         request = {
             "query": text,
             "max_rows": self.max_rows,
@@ -326,9 +356,7 @@ class GraphStore:
                 f"LIMIT){nesting}"
             ) from None
         except PoolBusy:
-            raise SparqlBusy(
-                "every SPARQL evaluator stayed busy; try again shortly", {"Retry-After": "1"}
-            ) from None
+            raise _busy() from None
         status = header.get("status")
         if status == "syntax":
             raise SparqlSyntaxError(f"the query does not parse: {header.get('message', '')}")

@@ -1,18 +1,24 @@
 """Reading weighted request headers (``Accept``, ``Accept-Encoding``) as RFC 9110 defines them.
 
 Each item of such a header is a name with parameters, among them its weight ``q`` (1 when it is
-not given; a weight that is not a number counts as 0, so a garbled item never wins).
+not given; a weight that is not a number from 0 to 1 counts as 0, so a garbled item never wins).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["preferred_media", "weighted"]
 
 
+_QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
+
 def weighted(header: str) -> list[tuple[str, float]]:
-    """The items of ``header`` in order, each as its lower-cased name and its weight."""
+    """The items of ``header`` in order, each as its lower-cased name and its weight (a weight
+    that is not a number from 0 to 1, as RFC 9110 writes them, counts as 0: ``q=inf``, ``q=2``,
+    ``q=nan`` prefer nothing)."""
     out = []
     for item in header.split(","):
         name, _, params = item.partition(";")
@@ -23,10 +29,8 @@ def weighted(header: str) -> list[tuple[str, float]]:
         for param in params.split(";"):
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                try:
-                    weight = float(value.strip())
-                except ValueError:
-                    weight = 0.0
+                text = value.strip()
+                weight = float(text) if _QVALUE.fullmatch(text) else 0.0
         out.append((name, weight))
     return out
 

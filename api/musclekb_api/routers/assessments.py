@@ -277,6 +277,7 @@ def _answer_form(request: Request) -> str:
             "Not acceptable",
             f"this route answers in {' or '.join(ANSWERS)}; the request's Accept "
             f"({accept!r}) takes neither: send Accept: application/json, or leave it out",
+            {"Vary": "Accept"},
             available=list(ANSWERS),
         )
     return form

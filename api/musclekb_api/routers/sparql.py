@@ -12,11 +12,11 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from musclekb_api.bodies import read_body
 from musclekb_api.examples import EXAMPLES
-from musclekb_api.graphstore import RESULTS_JSON, GraphStore
+from musclekb_api.graphstore import RESULTS_JSON, GraphStore, query_form
+from musclekb_api.negotiation import preferred_media
 from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.query_params import only_parameters
 from musclekb_api.state import Store
@@ -29,6 +29,12 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 
 
+GRAPH_ANSWERS = ("text/turtle", "application/n-triples")
+RESULT_ANSWERS = (RESULTS_JSON, "application/json")
+"""What a CONSTRUCT or DESCRIBE query, and a SELECT or ASK query, can be answered in, the default
+first (results are SPARQL 1.1 JSON whichever of the two is asked for)."""
+
+
 def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
     return problem_doc(status, title, title, detail)
 
@@ -36,7 +42,7 @@ def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "SELECT and ASK: SPARQL 1.1 JSON results. CONSTRUCT and DESCRIBE: Turtle, "
-        "or N-Triples when asked for in Accept. `MuscleKB-Truncated: true` when rows were cut "
+        "or N-Triples when Accept prefers it (read with its weights). `MuscleKB-Truncated: true` when rows were cut "
         "at the row limit (`MuscleKB-Row-Limit`).",
         "content": {
             RESULTS_JSON: {
@@ -73,6 +79,15 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "Invalid request",
         "query/default-graph-uri: unknown query parameter (this endpoint takes query)",
     ),
+    406: problem_doc(
+        406,
+        "The request's `Accept` takes none of the types the query's form is answered in.",
+        "Not acceptable",
+        "a SELECT query is answered in application/sparql-results+json or application/json; "
+        "the request's Accept ('application/sparql-results+xml') takes neither: send Accept: "
+        "application/sparql-results+json, or leave it out",
+        available=list(RESULT_ANSWERS),
+    ),
     413: _problem(413, "Query too large", "the query is 70000 bytes; the limit is 65536 bytes"),
     415: _problem(415, "Unsupported media type", "send the query as a form or a SPARQL query"),
     503: _problem(
@@ -83,13 +98,28 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _graph_format(accept: str | None) -> str:
-    return "ntriples" if accept and "application/n-triples" in accept else "turtle"
+def _graph_format(query: str, accept: str | None) -> str:
+    """The format of a graph answer that ``accept`` prefers, or a 406 problem naming what the
+    query can be answered in. (A query of no known form is left to the checks, to refuse.)"""
+    form = query_form(query)
+    offered = GRAPH_ANSWERS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_ANSWERS
+    chosen = preferred_media(accept, offered)
+    if chosen is None and form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        raise ApiProblem(
+            406,
+            "Not acceptable",
+            f"a {form} query is answered in {' or '.join(offered)}; the request's Accept "
+            f"({accept!r}) takes neither: send Accept: {offered[0]}, or leave it out",
+            {"Vary": "Accept"},
+            available=list(offered),
+        )
+    return "ntriples" if chosen == "application/n-triples" else "turtle"
 
 
 async def _run(store: GraphStore, query: str, accept: str | None) -> Response:
-    result = await run_in_threadpool(store.query, query, _graph_format(accept))
-    headers = {"MuscleKB-Row-Limit": str(store.max_rows)}
+    graph_format = _graph_format(query, accept)
+    result = await store.run(query, graph_format)
+    headers = {"MuscleKB-Row-Limit": str(store.max_rows), "Vary": "Accept"}
     if result.truncated:
         headers["MuscleKB-Truncated"] = "true"
     return Response(result.body, media_type=result.media_type, headers=headers)
@@ -153,7 +183,16 @@ async def sparql_post(request: Request, store: Store) -> Response:
     if media == SPARQL_QUERY:
         query = text
     elif media == FORM:
-        values = parse_qs(text, keep_blank_values=True).get("query")
+        fields = parse_qs(text, keep_blank_values=True)
+        others = sorted(set(fields) - {"query"})
+        if others:
+            raise ApiProblem(
+                400,
+                "Invalid request",
+                f"unknown form field(s) {', '.join(repr(f) for f in others)}: this endpoint "
+                "takes only 'query' (named graphs and default-graph-uri are not supported)",
+            )
+        values = fields.get("query")
         if not values:
             raise ApiProblem(400, "Missing query", "the form has no 'query' field")
         if len(values) > 1:
