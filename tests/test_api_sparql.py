@@ -230,6 +230,30 @@ def test_rows_are_cut_at_the_row_limit(limited: TestClient) -> None:
     assert "MuscleKB-Truncated" not in small.headers
 
 
+def _doubled(times: int) -> str:
+    """A query whose one row holds a string doubled ``times`` times (16 * 2**times bytes)."""
+    binds = "".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1}) " for i in range(times))
+    return f'SELECT ?v{times} WHERE {{ BIND("0123456789abcdef" AS ?v0) {binds}}}'
+
+
+def test_rows_are_cut_at_the_size_limit() -> None:
+    """A row that builds a 256 KiB string passes a 64 KiB limit: none of it comes back, and the
+    answer says it was cut; rows under the limit come back whole."""
+    settings = Settings(sparql_max_bytes=64 * 1024, sparql_processes=1)
+    with TestClient(create_app(settings)) as client:
+        big = client.get(URL, params={"query": _doubled(14)})
+        assert big.status_code == 200, big.text
+        assert big.json()["results"]["bindings"] == []
+        assert big.headers["MuscleKB-Truncated"] == "true"
+        assert big.headers["MuscleKB-Byte-Limit"] == str(64 * 1024)
+        small = client.get(URL, params={"query": _doubled(10)})  # 16 KiB
+        assert len(small.json()["results"]["bindings"][0]["v10"]["value"]) == 16 * 1024
+        assert "MuscleKB-Truncated" not in small.headers
+        many = client.get(URL, params={"query": "SELECT * { ?s ?p ?o }"})
+        assert many.headers["MuscleKB-Truncated"] == "true"
+        assert 0 < len(many.content) < 2 * 64 * 1024
+
+
 def test_a_lazy_cross_product_stops_at_the_row_limit(limited: TestClient) -> None:
     started = time.monotonic()
     response = limited.get(URL, params={"query": "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})

@@ -249,6 +249,7 @@ class GraphStore:
         self.prefixes = _prefixes(kb, self._quads)
         self.timeout = settings.sparql_timeout
         self.max_rows = settings.sparql_max_rows
+        self.max_bytes = settings.sparql_max_bytes
         self.max_query_bytes = settings.max_body_bytes
         self.max_depth = settings.sparql_max_depth
         self._exports: dict[str, bytes] = {}
@@ -334,6 +335,7 @@ class GraphStore:
         request = {
             "query": text,
             "max_rows": self.max_rows,
+            "max_bytes": self.max_bytes,
             "seconds": self.timeout,
             "rdf_format": graph_format,
             "prefixes": self.prefixes,

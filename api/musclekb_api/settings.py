@@ -33,6 +33,8 @@ class Settings:
     unknown id, the closest ids); the rest are counted in its ``unlisted``.
     ``MUSCLEKB_SPARQL_TIMEOUT``: seconds a SPARQL query may run before it is stopped.
     ``MUSCLEKB_SPARQL_MAX_ROWS``: most rows (or triples) a SPARQL query returns; the rest is cut.
+    ``MUSCLEKB_SPARQL_MAX_BYTES``: about how many bytes the terms of a SPARQL answer's rows may
+    take; the rows past that are cut (so a query that builds huge strings answers a bounded body).
     ``MUSCLEKB_SPARQL_MAX_DEPTH``: most levels a SPARQL query may nest groups, blank nodes,
     collections and parentheses (more: 400 before it is evaluated; 0: no limit).
     ``MUSCLEKB_SPARQL_PROCESSES``: SPARQL queries evaluated at once per server process (each in a
@@ -60,6 +62,7 @@ class Settings:
     max_problems: int = MAX_SUGGESTED
     sparql_timeout: float = 5.0
     sparql_max_rows: int = 10_000
+    sparql_max_bytes: int = 16 * 1024 * 1024
     sparql_max_depth: int = 32
     sparql_processes: int = 2
     sparql_memory_mb: int = 2048
@@ -139,6 +142,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         max_problems=_read(env, "MUSCLEKB_MAX_PROBLEMS", int, d.max_problems, 1),
         sparql_timeout=_read(env, "MUSCLEKB_SPARQL_TIMEOUT", float, d.sparql_timeout, 0.05, _HOUR),
         sparql_max_rows=_read(env, "MUSCLEKB_SPARQL_MAX_ROWS", int, d.sparql_max_rows, 1),
+        sparql_max_bytes=_read(
+            env, "MUSCLEKB_SPARQL_MAX_BYTES", int, d.sparql_max_bytes, 1024, _INT32
+        ),
         sparql_max_depth=_read(env, "MUSCLEKB_SPARQL_MAX_DEPTH", int, d.sparql_max_depth, 0),
         sparql_processes=_read(env, "MUSCLEKB_SPARQL_PROCESSES", int, d.sparql_processes, 1, 64),
         sparql_memory_mb=_read(

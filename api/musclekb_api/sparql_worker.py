@@ -9,8 +9,8 @@ pyoxigraph, so a replacement starts quickly.
 Protocol on stdin and stdout; every message is a 4-byte big-endian length, then that many bytes:
 
 1. the parent sends the knowledge graph as N-Triples; the child answers ``ready``;
-2. then, for each query, the parent sends JSON ``{"query", "max_rows", "seconds", "rdf_format",
-   "prefixes"}`` and the child answers with two messages: a JSON header (``{"status": "ok",
+2. then, for each query, the parent sends JSON ``{"query", "max_rows", "max_bytes", "seconds",
+   "rdf_format", "prefixes"}`` and the child answers with two messages: a JSON header (``{"status": "ok",
    "form", "truncated", "rows"}``, or ``{"status": "syntax" | "timeout" | "error", "message"}``)
    and the serialized result (empty unless the status is ``ok``).
 
@@ -26,11 +26,12 @@ import struct
 import sys
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
-__all__ = ["evaluate", "term_json"]
+__all__ = ["Limits", "evaluate", "term_json"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -67,26 +68,49 @@ class _Timeout(Exception):
     pass
 
 
-_Row = TypeVar("_Row")
+_Row = TypeVar("_Row", bound=Iterable[Any])
+_TERM_OVERHEAD = 32  # the JSON or Turtle written around a term's value, about
 
 
-def _take(rows: Iterable[_Row], max_rows: int, deadline: float) -> tuple[list[_Row], bool]:
-    """Up to ``max_rows`` rows, read lazily; whether more were left; _Timeout past ``deadline``."""
+@dataclass(frozen=True)
+class Limits:
+    """How much of a result may come back, and until when."""
+
+    max_rows: int
+    max_bytes: int
+    deadline: float
+
+
+def _term_size(term: Any) -> int:
+    """About how many bytes a term takes once written (a quoted triple: its three terms)."""
+    if isinstance(term, ox.Triple):
+        return sum(_term_size(t) for t in (term.subject, term.predicate, term.object))
+    if isinstance(term, ox.Literal):
+        extra = len(term.language or "") + len(term.datatype.value)
+        return len(term.value.encode("utf-8")) + extra + _TERM_OVERHEAD
+    return len(term.value.encode("utf-8")) + _TERM_OVERHEAD
+
+
+def _take(rows: Iterable[_Row], limits: Limits) -> tuple[list[_Row], bool]:
+    """Rows read lazily, up to ``max_rows`` and until their terms pass about ``max_bytes``;
+    whether more were left; _Timeout past the deadline."""
     taken: list[_Row] = []
+    size = 0
     for row in rows:
-        if time.monotonic() > deadline:
+        if time.monotonic() > limits.deadline:
             raise _Timeout
-        if len(taken) >= max_rows:
+        if len(taken) >= limits.max_rows:
+            return taken, True
+        size += sum(_term_size(t) for t in row if t is not None)
+        if size > limits.max_bytes:
             return taken, True
         taken.append(row)
     return taken, False
 
 
-def _select(
-    result: ox.QuerySolutions, max_rows: int, deadline: float
-) -> tuple[bytes, dict[str, Any]]:
+def _select(result: ox.QuerySolutions, limits: Limits) -> tuple[bytes, dict[str, Any]]:
     names = [v.value for v in result.variables]
-    solutions, truncated = _take(result, max_rows, deadline)
+    solutions, truncated = _take(result, limits)
     bindings = [
         {name: term_json(t) for name, t in zip(names, solution, strict=True) if t is not None}
         for solution in solutions
@@ -97,13 +121,9 @@ def _select(
 
 
 def _graph(
-    result: ox.QueryTriples,
-    max_rows: int,
-    deadline: float,
-    rdf_format: str,
-    prefixes: dict[str, str] | None,
+    result: ox.QueryTriples, limits: Limits, rdf_format: str, prefixes: dict[str, str] | None
 ) -> tuple[bytes, dict[str, Any]]:
-    triples, truncated = _take(result, max_rows, deadline)
+    triples, truncated = _take(result, limits)
     chosen = _RDF_FORMATS.get(rdf_format, ox.RdfFormat.TURTLE)
     if chosen is ox.RdfFormat.TURTLE:
         data = ox.serialize(triples, format=chosen, prefixes=prefixes or {})
@@ -119,9 +139,11 @@ def evaluate(
     seconds: float,
     rdf_format: str = "turtle",
     prefixes: dict[str, str] | None = None,
+    max_bytes: int = 1 << 62,
 ) -> tuple[dict[str, Any], bytes]:
-    """Run ``query`` with a row cap and a deadline checked between rows: (header, body)."""
-    deadline = time.monotonic() + seconds
+    """Run ``query`` with a cap on rows and on their size, and a deadline checked between rows:
+    (header, body)."""
+    limits = Limits(max_rows, max_bytes, time.monotonic() + seconds)
     try:
         result = store.query(query, prefixes=prefixes)
         if isinstance(result, ox.QueryBoolean):
@@ -129,9 +151,9 @@ def evaluate(
             data = json.dumps(body, separators=(",", ":")).encode("utf-8")
             return {"status": "ok", "form": "ask", "truncated": False, "rows": 1}, data
         if isinstance(result, ox.QuerySolutions):
-            data, info = _select(result, max_rows, deadline)
+            data, info = _select(result, limits)
         else:
-            data, info = _graph(result, max_rows, deadline, rdf_format, prefixes)
+            data, info = _graph(result, limits, rdf_format, prefixes)
     except SyntaxError as exc:
         return {"status": "syntax", "message": str(exc)}, b""
     except _Timeout:
@@ -192,6 +214,7 @@ def main(argv: list[str]) -> int:
             seconds,
             request.get("rdf_format", "turtle"),
             request.get("prefixes"),
+            int(request["max_bytes"]),
         )
         signal.setitimer(signal.ITIMER_REAL, 0)
         _write(sink, json.dumps(header).encode("utf-8"))

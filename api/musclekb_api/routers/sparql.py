@@ -42,8 +42,9 @@ def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "SELECT and ASK: SPARQL 1.1 JSON results. CONSTRUCT and DESCRIBE: Turtle, "
-        "or N-Triples when Accept prefers it (read with its weights). `MuscleKB-Truncated: true` when rows were cut "
-        "at the row limit (`MuscleKB-Row-Limit`).",
+        "or N-Triples when Accept prefers it (read with its weights). `MuscleKB-Truncated: true` "
+        "when rows were cut at the row limit (`MuscleKB-Row-Limit`) or the size limit "
+        "(`MuscleKB-Byte-Limit`, about what the rows' terms may take).",
         "content": {
             RESULTS_JSON: {
                 "schema": {"type": "object"},
@@ -119,7 +120,11 @@ def _graph_format(query: str, accept: str | None) -> str:
 async def _run(store: GraphStore, query: str, accept: str | None) -> Response:
     graph_format = _graph_format(query, accept)
     result = await store.run(query, graph_format)
-    headers = {"MuscleKB-Row-Limit": str(store.max_rows), "Vary": "Accept"}
+    headers = {
+        "MuscleKB-Row-Limit": str(store.max_rows),
+        "MuscleKB-Byte-Limit": str(store.max_bytes),
+        "Vary": "Accept",
+    }
     if result.truncated:
         headers["MuscleKB-Truncated"] = "true"
     return Response(result.body, media_type=result.media_type, headers=headers)
