@@ -92,3 +92,16 @@ def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_stats_exit_codes_follow_the_kind_of_failure(kb_copy: Path, tmp_path: Path) -> None:
+    """1 when the knowledge base breaks its shapes or checks; 2 when it cannot be read, whatever
+    the directory is called."""
+    missing = tmp_path / "violations-missing"
+    result = CliRunner().invoke(app, ["stats", str(missing)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    _apply(CASES / "broken" / "duplicate-id", kb_copy)
+    assert CliRunner().invoke(app, ["stats", str(kb_copy)]).exit_code == 1
+    _apply(CASES / "broken" / "not-utf8", kb_copy)
+    result = CliRunner().invoke(app, ["stats", str(kb_copy)])
+    assert result.exit_code == 2 and "not UTF-8 text" in result.output

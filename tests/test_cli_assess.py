@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -85,3 +86,49 @@ def test_unknown_explanation_form_is_exit_2_with_suggestion() -> None:
     assert result.exit_code == 2
     assert "unknown explanation form 'nestd'" in result.output
     assert "'nested'" in result.output
+
+
+def test_a_request_file_that_is_not_utf8_is_exit_2_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_bytes(b'\xff\xfe{"findings": []}')
+    for command in (["assess", str(path)], ["why-not", "knee-valgus", str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert f"cannot read {path}: not UTF-8 text (byte 0)" in result.output
+
+
+def test_a_key_that_is_not_a_string_is_named_as_an_unexpected_field(tmp_path: Path) -> None:
+    path = tmp_path / "request.yaml"
+    path.write_text("1: 2\nfindings:\n  - {sign: sls-knee-valgus, side: left, 3: x}\n")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "request: unexpected field(s) 1" in result.output
+    assert "findings[0]: unexpected field(s) 3" in result.output
+
+
+def test_why_not_takes_a_file_naming_the_same_target_by_label(tmp_path: Path) -> None:
+    path = tmp_path / "why-not.json"
+    path.write_text(json.dumps({"target": "knee valgus", "findings": []}))
+    result = runner.invoke(app, ["why-not", "knee-valgus", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["id"] == "knee-valgus"
+    path.write_text(json.dumps({"target": "hunched-posture", "findings": []}))
+    result = runner.invoke(app, ["why-not", "knee-valgus", str(path)])
+    assert result.exit_code == 2 and "names the target 'hunched-posture'" in result.output
+
+
+def test_serve_refuses_what_it_cannot_listen_on() -> None:
+    """Before any worker starts: a port out of range, a host that does not resolve, a port in
+    use, each exit 2 with a message that says what to change."""
+    assert runner.invoke(app, ["serve", "--port", "99999"]).exit_code == 2
+    assert runner.invoke(app, ["serve", "--port", "-5"]).exit_code == 2
+    result = runner.invoke(app, ["serve", "--host", "256.1.1.1"])
+    assert result.exit_code == 2 and "cannot listen on host '256.1.1.1'" in result.output
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "choose another --port" in result.output

@@ -9,11 +9,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from musclekb.errors import KnowledgeError, MuscleKBError
+from musclekb.errors import (
+    AssessmentInputError,
+    KnowledgeError,
+    KnowledgeInvalidError,
+    MuscleKBError,
+)
+
+if TYPE_CHECKING:
+    from musclekb.kb import KnowledgeBase
 
 __all__ = ["app", "main"]
 
@@ -71,8 +79,11 @@ def stats(
 
     try:
         kb = load(directory)
+    except KnowledgeInvalidError as exc:  # parses, but breaks its shapes or checks
+        _fail(str(exc), 1)
+        return
     except MuscleKBError as exc:
-        _fail(str(exc), 1 if "violation" in str(exc) else 2)
+        _fail(str(exc))
         return
     info = kb.describe()
     if as_json:
@@ -136,6 +147,9 @@ def _request(
     if file is not None:
         try:
             loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            _fail(f"cannot read {file}: not UTF-8 text (byte {exc.start}); save it as UTF-8")
+            raise
         except (OSError, yaml.YAMLError) as exc:
             _fail(f"cannot read {file}: {exc}")
             raise
@@ -192,6 +206,19 @@ def assess(
     typer.echo(text)
 
 
+def _same_target(kb: KnowledgeBase, named: object, target: str) -> bool:
+    """Whether a request file's ``target`` and the command's name one imbalance or exercise (by
+    id, label or synonym); a name that names nothing is left to the answer to report."""
+    from musclekb.request import parse_target
+
+    if named == target:
+        return True
+    try:
+        return parse_target(kb, named) == parse_target(kb, target)
+    except AssessmentInputError:
+        return False
+
+
 @app.command("why-not")
 def why_not(
     target: Annotated[
@@ -215,24 +242,52 @@ def why_not(
     from musclekb.why_not_text import render_why_not
 
     request = _request(file, finding, absent, measure, cause, pain, persistent, equipment, level)
+    reasoner = reasoner_for()
     named = request.pop("target", target)  # a why-not body saved from the API names it too
-    if named != target:
+    if not _same_target(reasoner.kb, named, target):
         _fail(
             f"{file} names the target {named!r} but the command asks about {target!r}: "
             f'remove "target" from the file, or ask about {named!r}'
         )
     try:
-        answer = reasoner_for().why_not(request, target)
+        answer = reasoner.why_not(request, target)
     except MuscleKBError as exc:
         _fail(str(exc))
         return
     typer.echo(json.dumps(answer, indent=2) if as_json else render_why_not(answer))
 
 
+def _check_address(host: str, port: int) -> None:
+    """Stop with exit 2 and a plain message when ``host:port`` cannot be listened on (an address
+    that does not resolve, or is not this machine's; a port in use), before any worker starts."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        _fail(
+            f"cannot listen on host {host!r}: {getattr(exc, 'strerror', None) or exc}; give an "
+            "address of this machine, such as 127.0.0.1 or 0.0.0.0"
+        )
+        return
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server sets it
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            advice = {
+                errno.EADDRINUSE: "choose another --port",
+                errno.EACCES: "ports below 1024 need privileges: choose another --port",
+                errno.EADDRNOTAVAIL: "give an address of this machine, such as 127.0.0.1",
+            }.get(exc.errno or 0, "check --host and --port")
+            _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {advice}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes (each loads its own engine at start).")
     ] = 1,
@@ -273,6 +328,7 @@ def serve(
         load(knowledge)
     except (MuscleKBError, ValueError) as exc:
         _fail(str(exc))
+    _check_address(host, port)
     options = {
         "app": "musclekb_api.app:create_app",
         "factory": True,

@@ -144,12 +144,9 @@ def _findings(c: _Collector, raw: object) -> list[Finding]:
         if not isinstance(item, Mapping):
             c.add(where, 'expected an object like {"sign": "...", "side": "left", "present": true}')
             continue
-        extra = sorted(set(item) - {"sign", "side", "present"})
+        extra = _unexpected(item, ("sign", "side", "present"))
         if extra:
-            c.add(
-                where,
-                f"unexpected field(s) {', '.join(extra)}: a finding has sign, side and present",
-            )
+            c.add(where, f"unexpected field(s) {extra}: a finding has sign, side and present")
         sign_id = c.known(f"{where}.sign", "sign", item.get("sign"))
         present = item.get("present", True)
         if not isinstance(present, bool):
@@ -288,9 +285,9 @@ def parse_request(
         raise AssessmentInputError(
             [InputProblem("request", "expected an object with findings, measurements and context")]
         )
-    extra = sorted(set(raw) - {"findings", "measurements", "context", "threshold"})
+    extra = _unexpected(raw, ("findings", "measurements", "context", "threshold"))
     if extra:
-        c.add("request", f"unexpected field(s) {', '.join(extra)}")
+        c.add("request", f"unexpected field(s) {extra}")
     threshold = raw.get("threshold")
     if threshold is None:
         threshold = kb.report_threshold
@@ -310,6 +307,12 @@ def parse_request(
     if c.problems:
         raise AssessmentInputError(c.problems)
     return AssessmentRequest(tuple(findings), tuple(measurements), context, float(threshold))
+
+
+def _unexpected(item: Mapping[Any, Any], allowed: tuple[str, ...]) -> str:
+    """The keys of ``item`` that are not ``allowed``, named in order ("" when none); a key that
+    is not a string (a number in YAML, say) is named as it was written."""
+    return ", ".join(sorted(str(key) for key in item if key not in allowed))
 
 
 def parse_target(kb: KnowledgeBase, target: object) -> str:

@@ -102,8 +102,17 @@ def parse_knowledge(directory: Path) -> ParsedKnowledge:
     digest = hashlib.sha256()
     typed_in: dict[URIRef, list[str]] = defaultdict(list)
     for path in files:
-        text = path.read_text(encoding="utf-8")
-        digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # Turtle is UTF-8 text
+            line = data.count(b"\n", 0, exc.start) + 1
+            message = (
+                f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; save it as UTF-8"
+            )
+            parsed.problems.append(ParseProblem(path.name, line, message))
+            continue
         try:
             quads = parse_turtle(text, path.resolve().as_uri())
         except SyntaxError as exc:
