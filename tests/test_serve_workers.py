@@ -5,6 +5,7 @@ address in use is a clear error. (The connection counts are read from Linux's /p
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from musclekb.cli import app
-from musclekb_api.workers import bind
+from musclekb_api.workers import _has_served, bind
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads sockets and processes from /proc"
@@ -130,6 +131,18 @@ def test_two_workers_share_connections_evenly_and_all_stop_on_sigterm(tmp_path: 
         assert max(held.values()) - min(held.values()) <= 2, held
         for conn in conns:  # each connection still answers
             assert b" 200 " in _get(conn, "/healthz").split(b"\r\n", 1)[0]
+        # a worker that dies after it has served is replaced, however soon after start
+        os.kill(workers[0], signal.SIGKILL)
+        while len(replaced := _workers(server.pid)) < 2 or workers[0] in replaced:
+            assert server.poll() is None, "the service stopped when a serving worker died"
+            assert time.monotonic() < deadline, "the worker was not replaced"
+            time.sleep(0.2)
+        while log.read_text().count("Application startup complete") < 3:
+            assert time.monotonic() < deadline, "the new worker did not start"
+            time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            assert json.loads(r.read())["status"] == "ok"
+        workers = replaced
     finally:
         for conn in conns:
             conn.close()
@@ -151,6 +164,13 @@ def _exited(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def test_a_worker_has_served_once_it_wrote_its_slot_after_it_started() -> None:
+    shared = [0.0, 0.0, 3.0, 105.0]
+    assert not _has_served(shared, 0, started=100.0)
+    assert _has_served(shared, 1, started=100.0)
+    assert not _has_served(shared, 1, started=106.0)  # written by the worker before it
 
 
 def test_an_address_in_use_is_a_clear_error() -> None:

@@ -8,8 +8,9 @@ holds fewer open connections.
 
 The supervisor binds the address once, starts the workers, restarts one that dies after it has
 been serving (in the same slot of the connection table), and stops them all on SIGINT or SIGTERM.
-A worker that dies within ``STARTUP_GRACE`` seconds of starting stops the service instead (a
-worker that cannot start would otherwise be restarted forever).
+A worker that dies before it serves (before its lifespan has started and it has written its slot
+of the connection table) stops the service instead: a worker that cannot start would otherwise
+be restarted forever. How long it had been running does not matter.
 """
 
 from __future__ import annotations
@@ -24,14 +25,12 @@ from collections.abc import Mapping, MutableSequence
 from typing import Any
 
 __all__ = [
-    "STARTUP_GRACE",
     "WorkerStartError",
     "balanced_workers_supported",
     "bind",
     "run_workers",
 ]
 
-STARTUP_GRACE = 30.0
 _STOP_WAIT = 20.0
 
 
@@ -73,6 +72,12 @@ def _serve(
     BalancedServer(config, listener, ConnectionTable(shared), slot).run()
 
 
+def _has_served(shared: MutableSequence[float], slot: int, started: float) -> bool:
+    """Whether the worker started at ``started`` (``time.monotonic``) in ``slot`` wrote its slot
+    of the connection table, which it does once its lifespan has started, before it accepts."""
+    return shared[2 * slot + 1] >= started
+
+
 def run_workers(options: Mapping[str, Any], host: str, port: int, workers: int) -> None:
     """Serve with ``workers`` processes until SIGINT or SIGTERM. ``options`` are the keyword
     arguments of ``uvicorn.Config`` (besides host and port). Raises ``OSError`` when the address
@@ -101,7 +106,7 @@ def run_workers(options: Mapping[str, Any], host: str, port: int, workers: int) 
             for i, (process, started) in enumerate(running):
                 if process.is_alive():
                     continue
-                if time.monotonic() - started < STARTUP_GRACE:
+                if not _has_served(shared, i, started):
                     failure = WorkerStartError(
                         f"worker process {process.pid} exited with code {process.exitcode} "
                         f"while starting"
