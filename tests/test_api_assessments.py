@@ -273,6 +273,23 @@ def test_why_not_an_exercise(api_client: TestClient, kb: musclekb.KnowledgeBase)
     assert "addresses none" in empty["reason"]
 
 
+def test_why_not_agrees_with_the_plan_shown(kb: musclekb.KnowledgeBase) -> None:
+    """An exercise is in the plan exactly when the assessment's plan lists it, in the place its
+    phase_rank gives; a ranked one below the cut says where it ranks."""
+    findings = [{"sign": KNEE_IN, "side": "left"}]
+    assessment = musclekb.Reasoner(kb).assess({"findings": findings})
+    plan = assessment.to_dict()["plan"]
+    for exercise in kb.exercises:
+        answer = assessment.why_not(exercise)
+        shown = [item["id"] for item in plan if item["phase"] == answer["phase"]]
+        assert answer["in_plan"] is (exercise in shown), answer
+        if answer["in_plan"]:
+            assert shown.index(exercise) + 1 == answer["phase_rank"]
+        elif answer["phase_rank"] is not None:
+            assert answer["phase_rank"] > len(shown)
+            assert f"ranks {answer['phase_rank']}" in answer["reason"]
+
+
 # ---------------------------------------------------------------------- errors
 
 # (name, body, location of the first error, a word of its message, a suggestion expected)

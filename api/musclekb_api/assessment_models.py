@@ -294,8 +294,13 @@ class WhyNotExerciseOut(_Out):
     iri: str
     kind: Literal["exercise"]
     label: str
-    in_plan: bool
+    in_plan: bool = Field(description="Among the best 3 of its phase, which the plan shows.")
     reason: str
+    phase: str = Field(description="The id of the exercise's phase.")
+    phase_rank: int | None = Field(
+        description="Its place among the exercises ranked in its phase (1 is the best); null "
+        "when it is not ranked (excluded, or addressing nothing believed)."
+    )
     score: float | None
     excluded: list[str]
     knowledge: KnowledgeOut

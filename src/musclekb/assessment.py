@@ -77,6 +77,12 @@ EXPLAIN_FORMS: tuple[str, ...] = get_args(ExplainForm)
 _REF = "#/states/{}/explanation/tree"  # where a state's tree is, in the linked form
 
 
+def _ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ..., ``11th``, ``21st``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def knowledge_line(knowledge: Mapping[str, str]) -> str:
     """The last line of a text result: which knowledge base it comes from."""
     return f"Knowledge base {knowledge['content_hash'][:12]} (musclekb {knowledge['version']})."
@@ -283,12 +289,13 @@ class Assessment:
             "tree": self.explainer.tree(best),
         }
 
-    def why_not(self, target: str) -> dict[str, Any]:
-        """Why an imbalance was not concluded, or an exercise is not in the plan."""
+    def why_not(self, target: str, per_phase: int = 3) -> dict[str, Any]:
+        """Why an imbalance was not concluded, or an exercise is not in the plan (the best
+        ``per_phase`` of each phase, as :meth:`to_dict` shows it)."""
         if target in self.kb.imbalances:
             return self._why_not_imbalance(target)
         if target in self.kb.exercises:
-            return self._why_not_exercise(target)
+            return self._why_not_exercise(target, per_phase)
         raise LookupFailedError("imbalance or exercise", target)
 
     def _why_not_imbalance(self, target: str) -> dict[str, Any]:
@@ -318,12 +325,21 @@ class Assessment:
             "knowledge": self.knowledge,
         }
 
-    def _why_not_exercise(self, target: str) -> dict[str, Any]:
+    def _why_not_exercise(self, target: str, per_phase: int) -> dict[str, Any]:
         ex = self.kb.exercises[target]
         cand = self._plan.candidates.get(target)
-        in_plan = [i for i, c in enumerate(self._plan.chosen) if c.exercise == target]
-        if in_plan:
-            reason = f"it is in the plan (rank {in_plan[0] + 1})"
+        phase_id = self._plan.index.profiles[target].phase
+        phase = self.kb.phases[phase_id].label
+        same_phase = [c.exercise for c in self._plan.chosen if c.phase == phase_id]
+        rank = same_phase.index(target) + 1 if target in same_phase else None
+        in_plan = rank is not None and rank <= per_phase
+        if rank is not None and in_plan:
+            reason = f"it is in the plan: {_ordinal(rank)} of the {phase} phase"
+        elif rank is not None and cand is not None:
+            reason = (
+                f"it ranks {_ordinal(rank)} in the {phase} phase, below the best {per_phase} "
+                f"of each phase that the plan shows (score {fmt(cand.score)})"
+            )
         elif cand is None:
             reason = "it addresses none of the believed muscle states or reported imbalances"
         elif cand.excluded:
@@ -335,8 +351,10 @@ class Assessment:
             "iri": ex.iri,
             "kind": "exercise",
             "label": ex.label,
-            "in_plan": bool(in_plan),
+            "in_plan": in_plan,
             "reason": reason,
+            "phase": phase_id,
+            "phase_rank": rank,
             "score": None if cand is None else cand.score,
             "excluded": [] if cand is None else list(cand.excluded),
             "knowledge": self.knowledge,
