@@ -70,8 +70,8 @@ class Settings:
     # of the time in collections; far higher and each collection pauses for tens of milliseconds
     gc_threshold: int = 2_000
     table_entries: int = TABLE_ENTRIES
-    # gzip level 3 writes a 10-finding assessment (170 KiB on average) as about 21 KiB in about
-    # 1 ms; level 6 as 16 KiB in 2.3 ms (bench/bench_api.py prints what it costs on this machine)
+    # gzip level 3 writes a 10-finding assessment (160 KiB on average) as about 15 KiB in about
+    # 1 ms; level 6 as 11 KiB in 2.7 ms (bench/bench_api.py prints what it costs on this machine)
     gzip_level: int = 3
     gzip_min_bytes: int = 1024
     cors_origins: tuple[str, ...] = ()
