@@ -127,6 +127,32 @@ def test_an_id_of_another_kind_is_not_found(api_client: TestClient) -> None:
     assert "no muscle" in body["detail"]
 
 
+def test_a_label_in_the_path_is_not_an_id_and_the_answer_says_which_id(
+    api_client: TestClient,
+) -> None:
+    body = _problem(api_client.get("/v1/muscles/gluteus medius"), 404)
+    assert body["detail"].startswith("no muscle with id 'gluteus medius'")
+    assert body["suggestions"][0] == "gluteus-medius"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/muscles/https%3A%2F%2Fw3id.org%2Fmusclekb%2Fid%2Fgluteus-medius", "/v1/muscles/x/y"],
+)
+def test_an_id_with_a_slash_gets_a_404_that_says_ids_are_short(
+    api_client: TestClient, path: str
+) -> None:
+    body = _problem(api_client.get(path), 404)
+    assert "an id has no '/'" in body["detail"] and "/docs" in body["detail"]
+    if "gluteus" in path:
+        assert "/v1/muscles/gluteus-medius" in body["detail"]
+
+
+def test_a_path_that_serves_nothing_is_a_404_naming_it(api_client: TestClient) -> None:
+    body = _problem(api_client.get("/v1/nothing"), 404)
+    assert body["detail"] == "nothing is served at '/v1/nothing'; the routes are listed at /docs"
+
+
 def test_a_misspelt_muscle_suggests_the_muscle(api_client: TestClient) -> None:
     body = _problem(api_client.get("/v1/muscles/gluteus-medus"), 404)
     assert body["suggestions"][0] == "gluteus-medius"

@@ -71,7 +71,7 @@ def not_found_doc(noun: str, kind: str) -> dict[int | str, dict[str, Any]]:
             404,
             f"No {noun} has this id (problem+json with the closest ids).",
             "Not found",
-            f"no {kind} with id or label 'exampel'; did you mean 'example'?",
+            f"no {kind} with id 'exampel'; did you mean 'example'?",
             suggestions=["example"],
         )
     }
@@ -180,8 +180,24 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(exc.status, exc.title, str(exc), exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail), _allow_head(exc.headers))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = detail = str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":  # no route, or no such file
+            detail = not_found(request.url.path)
+        return problem(exc.status_code, title, detail, _allow_head(exc.headers))
+
+
+def not_found(path: str) -> str:
+    """What a 404 for ``path`` says when nothing is served there: where the routes are listed,
+    and, for an id with a ``/`` in it (an IRI, say), that ids are the short ones."""
+    parts = path.split("/")
+    if len(parts) > 4 and parts[1] == "v1":  # /v1/<collection>/<id with a slash>
+        last = next((p for p in reversed(parts) if p), "")
+        return (
+            f"nothing is served at {path!r}: an id has no '/' (for an IRI, give its last "
+            f"segment, {last!r}: /{parts[1]}/{parts[2]}/{last}); the routes are listed at /docs"
+        )
+    return f"nothing is served at {path!r}; the routes are listed at /docs"
 
 
 def _allow_head(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:

@@ -73,16 +73,19 @@ class KnowledgeInvalidError(KnowledgeError):
 
 
 class LookupFailedError(MuscleKBError, KeyError):
-    """An id or label names no entity of the requested kind."""
+    """An id or label names no entity of the requested kind (``by`` says which were tried:
+    a lookup by id alone says ``id``)."""
 
-    def __init__(self, kind: str, key: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self, kind: str, key: str, suggestions: Sequence[str] = (), by: str = "id or label"
+    ) -> None:
         self.kind = kind
         self.key = key
         self.suggestions = tuple(suggestions)
         hint = (
             f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
         )
-        super().__init__(f"no {kind} with id or label {key!r}{hint}")
+        super().__init__(f"no {kind} with {by} {key!r}{hint}")
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -477,7 +477,7 @@ def _get_route(spec: CollectionSpec) -> Callable[..., dict[str, Any]]:
     ) -> dict[str, Any]:
         entity = kb.all(spec.kind).get(id)
         if entity is None:
-            raise LookupFailedError(spec.kind, id, index.suggest(id, spec.kind))
+            raise LookupFailedError(spec.kind, id, index.suggest(id, spec.kind), by="id")
         return {**entity_json(entity), "links": entity_links(kb, entity.id)}
 
     return get_one

@@ -63,7 +63,7 @@ def graph(
 ) -> dict[str, Any]:
     whole = kb.nx
     if id not in whole:
-        raise LookupFailedError("entity", id, index.suggest(id))
+        raise LookupFailedError("entity", id, index.suggest(id), by="id")
     skip = frozenset() if include_sources else frozenset({SOURCE_RELATION})
     distance = distances(whole, id, depth, skip)
     ordered = sorted(distance, key=lambda n: (distance[n], n))
