@@ -20,6 +20,7 @@ CASES = sorted((Path(__file__).resolve().parent / "cases" / "assessments").glob(
 URL = "/v1/assessments"
 WHY_NOT = "/v1/assessments/why-not"
 KNEE_IN = "sls-knee-valgus"
+JSON_TYPE = {"content-type": "application/json"}
 
 
 def _case(name: str) -> dict[str, Any]:
@@ -228,6 +229,8 @@ def test_threshold_changes_what_is_reported(api_client: TestClient) -> None:
     assert high["threshold"] == 0.9
     assert len(high["imbalances"]) < len(low["imbalances"])
     assert all(i["certainty"] > 0.9 for i in high["imbalances"])
+    negative_zero = api_client.post(URL, content=b'{"threshold": -0.0}', headers=JSON_TYPE)
+    assert b'"threshold":0.0' in negative_zero.content  # the 0 it means, not -0.0
 
 
 def test_a_label_is_accepted_for_an_id(api_client: TestClient, kb: musclekb.KnowledgeBase) -> None:

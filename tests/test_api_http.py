@@ -215,6 +215,20 @@ def test_configured_origins_may_call_from_a_browser() -> None:
         URL, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "DELETE"}
     )
     assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    detail = refused.json()["detail"]
+    assert "method 'DELETE'" in detail and "allowed: methods GET, HEAD, POST" in detail
+    stranger = client.options(
+        URL,
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-secret",
+        },
+    )
+    detail = stranger.json()["detail"]
+    assert "origin 'https://elsewhere.example' and headers 'x-secret'" in detail
+    assert f"origins {ORIGIN}" in detail
 
 
 def test_any_origin() -> None:

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from starlette.middleware.cors import CORSMiddleware
 
 import musclekb
 from musclekb.search import SearchIndex
 from musclekb_api.compression import Compression
 from musclekb_api.conditional import ConditionalGet
+from musclekb_api.cors import Cors
 from musclekb_api.graphstore import GraphStore
 from musclekb_api.head import HeadAsGet
 from musclekb_api.live_examples import live_openapi
@@ -124,7 +124,7 @@ def add_http_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            Cors,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["Accept", "Content-Type", "If-None-Match"],

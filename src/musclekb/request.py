@@ -306,7 +306,8 @@ def parse_request(
     context = _context(c, raw.get("context"))
     if c.problems:
         raise AssessmentInputError(c.problems)
-    return AssessmentRequest(tuple(findings), tuple(measurements), context, float(threshold))
+    # + 0.0 makes -0.0 (which JSON can carry) the 0 it means, so it is written back as 0.0
+    return AssessmentRequest(tuple(findings), tuple(measurements), context, float(threshold) + 0.0)
 
 
 def _unexpected(item: Mapping[Any, Any], allowed: tuple[str, ...]) -> str:
