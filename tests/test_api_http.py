@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 
+import anyio
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
+import musclekb
 from musclekb_api.app import create_app
 from musclekb_api.compression import accepts_gzip
 from musclekb_api.conditional import body_tag, tag_matches
+from musclekb_api.graphstore import GraphStore
 from musclekb_api.settings import Settings, settings_from
 
 URL = "/v1/assessments"
@@ -338,3 +345,39 @@ def test_a_405_lists_head_beside_get(api_client: TestClient) -> None:
     assert wrong.status_code == 405
     assert wrong.headers["allow"] == "GET, HEAD"
     assert api_client.get(URL).headers["allow"] == "POST"
+
+
+# ---------------------------------------------------------------- slow bodies
+
+
+@pytest.mark.parametrize(
+    ("url", "media"),
+    [("/v1/assessments", "application/json"), ("/v1/sparql", "application/sparql-query")],
+)
+def test_a_body_that_does_not_arrive_in_time_is_408(
+    url: str, media: str, kb: musclekb.KnowledgeBase
+) -> None:
+    """A client that sends the first bytes and then nothing holds the connection only until the
+    body time-out (here 0.2 s), then gets a 408 problem and the connection closes."""
+    settings = Settings(body_timeout=0.2)
+    app = create_app(settings)
+    app.state.store = GraphStore(kb, settings)  # what the lifespan makes, for the SPARQL route
+
+    async def slow() -> AsyncIterator[bytes]:
+        yield b'{"findings": ['
+        await anyio.sleep(30)
+        yield b"]}"
+
+    async def send() -> httpx2.Response:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post(url, content=slow(), headers={"content-type": media})
+
+    with ThreadPoolExecutor(1) as executor:  # an event loop of its own (see test_api_sparql)
+        started = time.monotonic()
+        response = executor.submit(anyio.run, send).result()
+    assert time.monotonic() - started < 25  # not the 30 s the client would take
+    assert response.status_code == 408
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["connection"] == "close"
+    assert "did not arrive within 0.2 s (14 bytes came)" in response.json()["detail"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import anyio
 from fastapi import Request
 
 from musclekb_api.problems import ApiProblem
@@ -10,8 +11,9 @@ from musclekb_api.problems import ApiProblem
 __all__ = ["read_body"]
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refused with 413 when ``Content-Length`` or the bytes read pass ``limit``
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The whole body, refused with 408 when it has not all come within ``timeout`` seconds,
+    with 413 when ``Content-Length`` or the bytes read pass ``limit``
     (the rest of an oversized body is never read into memory); refused with 415 when it comes
     with a ``Content-Encoding`` other than ``identity``, which would otherwise be read as is."""
     codings = [
@@ -40,9 +42,18 @@ async def read_body(request: Request, limit: int) -> bytes:
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
+    with anyio.move_on_after(timeout) as waiting:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+    if waiting.cancelled_caught:  # a client that sends slowly holds the connection no longer
+        raise ApiProblem(
+            408,
+            "Request timeout",
+            f"the request body did not arrive within {timeout:g} s ({size} bytes came); "
+            "send it whole, at once",
+            {"Connection": "close"},
+        )
     return b"".join(chunks)

@@ -25,6 +25,7 @@ class Settings:
 
     ``MUSCLEKB_KNOWLEDGE``: knowledge directory (default: the shipped one).
     ``MUSCLEKB_MAX_BODY_BYTES``: largest request body accepted, in bytes (larger: 413).
+    ``MUSCLEKB_BODY_TIMEOUT``: seconds a request body may take to arrive (longer: 408).
     ``MUSCLEKB_MAX_FINDINGS`` / ``MUSCLEKB_MAX_MEASUREMENTS``: most findings and measurements in
     one assessment (more: 413).
     ``MUSCLEKB_MAX_CONTEXT_ITEMS``: most causes, and most pieces of equipment, in one
@@ -56,6 +57,7 @@ class Settings:
 
     knowledge_dir: Path | None = None
     max_body_bytes: int = 64 * 1024
+    body_timeout: float = 10.0
     max_findings: int = 200
     max_measurements: int = 200
     max_context_items: int = 200
@@ -136,6 +138,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     return Settings(
         knowledge_dir=Path(knowledge) if knowledge else None,
         max_body_bytes=_read(env, "MUSCLEKB_MAX_BODY_BYTES", int, d.max_body_bytes, 64),
+        body_timeout=_read(env, "MUSCLEKB_BODY_TIMEOUT", float, d.body_timeout, 0.1, _HOUR),
         max_findings=_read(env, "MUSCLEKB_MAX_FINDINGS", int, d.max_findings, 0),
         max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),
         max_context_items=_read(env, "MUSCLEKB_MAX_CONTEXT_ITEMS", int, d.max_context_items, 0),

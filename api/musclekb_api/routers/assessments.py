@@ -44,7 +44,7 @@ def _is_json(content_type: str) -> bool:
 async def _read_json_body(request: Request, settings: Settings) -> None:
     """Read the body under the byte limit (413), refuse one that is not JSON (415) or that has
     more items than allowed (413); FastAPI then validates what was read."""
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
     content_type = request.headers.get("content-type")
     if body and not _is_json(content_type or ""):
         raise ApiProblem(
@@ -218,6 +218,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         "Too many findings",
         "the request has 250 findings; the limit is 200",
         limit=200,
+    ),
+    408: problem_doc(
+        408,
+        "The body did not all arrive within `MUSCLEKB_BODY_TIMEOUT` seconds.",
+        "Request timeout",
+        "the request body did not arrive within 10 s (14 bytes came); send it whole, at once",
     ),
     415: problem_doc(
         415,

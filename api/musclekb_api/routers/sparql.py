@@ -19,7 +19,7 @@ from musclekb_api.graphstore import RESULTS_JSON, GraphStore, query_form
 from musclekb_api.negotiation import preferred_media
 from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.query_params import only_parameters
-from musclekb_api.state import Store
+from musclekb_api.state import Store, current_settings
 
 __all__ = ["router"]
 
@@ -88,6 +88,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "the request's Accept ('application/sparql-results+xml') takes neither: send Accept: "
         "application/sparql-results+json, or leave it out",
         available=list(RESULT_ANSWERS),
+    ),
+    408: _problem(
+        408, "Request timeout", "the request body did not arrive within 10 s (14 bytes came)"
     ),
     413: _problem(413, "Query too large", "the query is 70000 bytes; the limit is 65536 bytes"),
     415: _problem(415, "Unsupported media type", "send the query as a form or a SPARQL query"),
@@ -179,7 +182,7 @@ async def sparql_get(
 async def sparql_post(request: Request, store: Store) -> Response:
     """The query as a form field `query`, or the whole body with `Content-Type:
     application/sparql-query`. The same prefixes as for `GET` are predefined."""
-    body = await read_body(request, store.max_query_bytes)
+    body = await read_body(request, store.max_query_bytes, current_settings(request).body_timeout)
     media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
     try:
         text = body.decode("utf-8")
