@@ -105,3 +105,13 @@ def test_stats_exit_codes_follow_the_kind_of_failure(kb_copy: Path, tmp_path: Pa
     _apply(CASES / "broken" / "not-utf8", kb_copy)
     result = CliRunner().invoke(app, ["stats", str(kb_copy)])
     assert result.exit_code == 2 and "not UTF-8 text" in result.output
+
+
+def test_a_directory_without_the_ontology_says_so(kb_copy: Path) -> None:
+    """Without schema.ttl every shape would fail on every entity (262 violations that do not
+    say why); the report names the missing ontology instead."""
+    (kb_copy / "schema.ttl").unlink()
+    result = CliRunner().invoke(app, ["validate", str(kb_copy)])
+    assert result.exit_code == 2, result.output
+    assert "schema.ttl: the ontology (mk:Muscle" in result.output
+    assert "violation" not in result.output

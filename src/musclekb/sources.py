@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.term import Node
 
 from musclekb.errors import KnowledgeNotFoundError
 from musclekb.rdfio import add_to_graph, parse_turtle
 from musclekb.report import ParseProblem, Violation
-from musclekb.vocab import KB
+from musclekb.vocab import KB, MK
 
 __all__ = [
     "ParsedKnowledge",
@@ -174,4 +174,14 @@ def parse_knowledge(directory: Path) -> ParsedKnowledge:
                     "id-syntax",
                 )
             )
+    if not parsed.problems and (MK.Muscle, RDF.type, OWL.Class) not in parsed.graph:
+        # without the ontology every shape fails, and the report would not say why
+        parsed.problems.append(
+            ParseProblem(
+                "schema.ttl",
+                None,
+                "the ontology (mk:Muscle and the other classes and properties) is defined in "
+                "no file of this directory; copy schema.ttl from the shipped knowledge base",
+            )
+        )
     return parsed
