@@ -179,13 +179,19 @@ def test_posts_and_problems_carry_no_tag(api_client: TestClient) -> None:
 
 
 def test_a_route_with_its_own_tag_keeps_it(api_client: TestClient) -> None:
-    response = api_client.get("/v1/kb/export?format=turtle")
-    tag = response.headers["etag"]
-    assert not tag.startswith("W/") and tag != body_tag(response.content)
-    assert (
-        api_client.get("/v1/kb/export?format=turtle", headers={"If-None-Match": tag}).status_code
-        == 304
-    )
+    """The export's strong tag stays strong uncompressed; compressed, the body differs, so the
+    tag is made weak (RFC 9110), and either form still earns a 304."""
+    url = "/v1/kb/export?format=turtle"
+    plain = api_client.get(url, headers={"Accept-Encoding": "identity"})
+    tag = plain.headers["etag"]
+    assert not tag.startswith("W/") and tag != body_tag(plain.content)
+    compressed = api_client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.headers["etag"] == f"W/{tag}"
+    for sent in (tag, f"W/{tag}"):
+        for coding in ("identity", "gzip"):
+            headers = {"If-None-Match": sent, "Accept-Encoding": coding}
+            assert api_client.get(url, headers=headers).status_code == 304
 
 
 # ---------------------------------------------------------------- CORS
