@@ -298,7 +298,7 @@ class GraphStore:
         queries as there are evaluators wait in worker threads, and the rest wait here, holding
         no thread, so that a crowd of slow queries leaves the thread pool to the other routes.
         Waiting longer than the time limit is :class:`SparqlBusy` (503)."""
-        self.check(text)
+        await anyio.to_thread.run_sync(self.check, text)  # a long query takes some ms to read
         if self._waiting is None:
             self._waiting = anyio.CapacityLimiter(self._pool_size)
         entered = False

@@ -50,7 +50,7 @@ _TOKEN = re.compile(
             rf"_:[{_BASE}_0-9](?:(?:{_NAME_CHAR}|\.)*{_NAME_CHAR})?",
             rf"(?:{_PREFIX})?:(?:{_LOCAL})?",
             r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*",
-            rf"(?P<code>{_NAME_CHAR}+|.)",
+            rf"(?P<code>{_NAME_CHAR}+|\s+|.)",
         )
     ),
     re.DOTALL,
