@@ -63,6 +63,19 @@ def test_a_known_etag_gets_not_modified(api_client: TestClient) -> None:
     assert other.status_code == 200
 
 
+@pytest.mark.parametrize("asked", ["bytes=0-9", "bytes=9999999-", "bytes=x-y", "lines=1-2"])
+@pytest.mark.parametrize("path", ["/static/js/main.js", "/"])
+def test_a_file_is_sent_whole_whatever_range_asks(
+    api_client: TestClient, path: str, asked: str
+) -> None:
+    """No ranges are offered; a Range header, valid or not, is ignored (RFC 9110 allows it),
+    instead of a plain-text 400 or an empty 416."""
+    whole = api_client.get(path, headers={"Accept-Encoding": "identity"})
+    assert whole.headers["accept-ranges"] == "none"
+    ranged = api_client.get(path, headers={"Range": asked, "Accept-Encoding": "identity"})
+    assert ranged.status_code == 200 and ranged.content == whole.content
+
+
 def _referenced(text: str) -> set[str]:
     return set(re.findall(r'(?:src|href)="(/static/[^"]+)"', text))
 
