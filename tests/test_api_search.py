@@ -139,8 +139,18 @@ def test_bad_parameters_are_a_422_that_says_where(
     assert ["query", param] in [e["loc"] for e in body["errors"]]
 
 
-def test_a_query_of_punctuation_finds_nothing(api_client: TestClient) -> None:
-    assert _search(api_client, q="?!--")["results"] == []
+@pytest.mark.parametrize("q", ["?!--", "   ", "\U0001f9b5", "---"])
+def test_a_query_with_nothing_to_search_for_is_a_422_that_says_so(
+    api_client: TestClient, q: str
+) -> None:
+    """No letter or digit: the answer says why nothing can be found, on the search and on the
+    lists alike (a blank q on a list means no q: the whole list)."""
+    for url in ("/v1/search", "/v1/muscles") if q.strip() else ("/v1/search",):
+        body = _problem(api_client.get(url, params={"q": q}))
+        assert body["errors"][0]["loc"] == ["query", "q"]
+        assert "has no letter or digit to search for" in body["errors"][0]["msg"]
+    whole = api_client.get("/v1/muscles", params={"q": " "})
+    assert whole.status_code == 200 and whole.json()["total"] > 0
 
 
 @settings(

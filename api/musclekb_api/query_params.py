@@ -15,7 +15,20 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-__all__ = ["invalid_query", "only_parameters"]
+from musclekb.words import normalise
+
+__all__ = ["check_searchable", "invalid_query", "only_parameters"]
+
+
+def check_searchable(q: str) -> None:
+    """A 422 for a ``q`` with nothing to search for: no letter or digit (``---``, an emoji),
+    which would otherwise find nothing and not say why."""
+    if not normalise(q):
+        raise invalid_query(
+            "q",
+            q,
+            f"q {q!r} has no letter or digit to search for: give a label, synonym or id",
+        )
 
 
 def invalid_query(

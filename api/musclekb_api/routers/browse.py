@@ -28,7 +28,7 @@ from musclekb.search import SearchIndex
 from musclekb.vocab import KB as KB_NAMESPACE
 from musclekb_api.paging import page_links
 from musclekb_api.problems import not_found_doc, problem_doc
-from musclekb_api.query_params import invalid_query, only_parameters
+from musclekb_api.query_params import check_searchable, invalid_query, only_parameters
 from musclekb_api.state import KB, Index
 
 __all__ = [
@@ -426,6 +426,7 @@ def _select(
     checks = _filter_checks(kb, index, spec, filters)
     items = kb.all(spec.kind)
     if q is not None and q.strip():
+        check_searchable(q)
         candidates = [items[hit.id] for hit in index.search(q, (spec.kind,), limit=None)]
     else:
         candidates = by_label(items.values())

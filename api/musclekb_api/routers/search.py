@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
 from musclekb.search import DEFAULT_MIN_SCORE, KIND_ORDER
-from musclekb_api.query_params import invalid_query, only_parameters
+from musclekb_api.query_params import check_searchable, invalid_query, only_parameters
 from musclekb_api.routers.browse import PROBLEM_RESPONSES
 from musclekb_api.state import Index
 
@@ -79,5 +79,6 @@ def search(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many results (1-100).")] = 20,
 ) -> dict[str, Any]:
+    check_searchable(q)
     hits = index.search(q, _kinds(kind), limit=limit)
     return {"query": q, "results": [hit.to_dict() for hit in hits]}
