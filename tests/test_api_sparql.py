@@ -167,7 +167,7 @@ def test_federated_queries_are_refused(api_client: TestClient, query: str) -> No
 @pytest.mark.parametrize(
     "query",
     [
-        'SELECT ?insert WHERE { ?insert ?p "DELETE and SERVICE" }  # LOAD',
+        'SELECT ?insert WHERE { ?insert ?p "DELETE and LOAD" }  # LOAD',
         "PREFIX ex: <urn:clear#> SELECT ?s WHERE { ?s ex:drop ?o } LIMIT 1",
         "SELECT * WHERE { ?s ?p '''INSERT\n''' }",
     ],

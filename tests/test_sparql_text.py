@@ -94,6 +94,22 @@ HIDDEN = {
     "touching a number": "ASK {{ ?s ?p 1{service} }}",
     "lower case, silent": "SELECT * {{ ?s ?p ?o . service silent{service_iri} {{ ?s ?p ?o }} }}",
     "after a string": "SELECT * {{ ?s ?p ?o FILTER(?o != 'a'){service} }}",
+    # found later, each a way the evaluator reads SERVICE where a reading of the grammar does not
+    "a \\u0027 in a string (a reader that decodes it sees a long string open)": "SELECT * WHERE {{ ?s ?p ?o FILTER(?o != '\\u0027') SERVICE <http://{address}/sparql> {{ ?s ?p ?o }} }}",
+    "a \\u0022 in a string (read as closing it early)": 'SELECT * WHERE {{ ?s ?p ?o FILTER(?o != "a\\u0022") SERVICE <http://{address}/sparql> {{ ?s ?p ?o }} }}',
+    "a \\u005C in a string (read as escaping the closing quote)": "SELECT * WHERE {{ ?s ?p ?o FILTER(?o != '\\u005C') SERVICE <http://{address}/sparql> {{ ?s ?p ?o }} }}",
+    "a \\U00000027 in a string": "SELECT * WHERE {{ ?s ?p ?o FILTER(?o != '\\U00000027') SERVICE <http://{address}/sparql> {{ ?s ?p ?o }} }}",
+    "a less-than and '#>' that read as one IRI": "SELECT * WHERE {{ ?s ?p ?o FILTER(1<2)SERVICE#>\n<http://{address}/sparql>{{ ?s ?p ?o }} }}",
+    "the same with <=": "SELECT * WHERE {{ ?s ?p ?o FILTER(1<=2)SERVICE#>\n<http://{address}/sparql>{{ ?s ?p ?o }} }}",
+    "glued to SILENT": "SELECT * WHERE {{ ?s ?p ?o SERVICESILENT<http://{address}/sparql>{{ ?s ?p ?o }} }}",
+    "glued to a name with the empty prefix": "PREFIX : <http://{address}/> SELECT * WHERE {{ ?s ?p ?o SERVICE:sparql {{ ?s ?p ?o }} }}",
+    "glued to a prefixed name": "PREFIX e: <http://{address}/> SELECT * WHERE {{ ?s ?p ?o SERVICEe:sparql {{ ?s ?p ?o }} }}",
+    "glued to a prefixed name with a non-ASCII prefix": "PREFIX é: <http://{address}/> SELECT * WHERE {{ ?s ?p ?o SERVICEé:sparql {{ ?s ?p ?o }} }}",
+    "lower and mixed case, glued to Silent and a name": "PREFIX e: <http://{address}/> SELECT * WHERE {{ ?s ?p ?o serviceSilente:sparql {{ ?s ?p ?o }} }}",
+    "glued after true": "SELECT (COUNT(*) AS ?c) WHERE {{ ?x ?y trueSERVICE<http://{address}/sparql>{{}} }}",
+    "glued after false": "SELECT (COUNT(*) AS ?c) WHERE {{ ?x ?y falseSERVICE<http://{address}/sparql>{{}} }}",
+    "after a name with two dotted parts (the evaluator ends it after one)": "SELECT (COUNT(*) AS ?c) WHERE {{ ?x ?y kb:a.b.SERVICE<http://{address}/sparql>{{}} }}",
+    "the same, after an escaped dot": "SELECT (COUNT(*) AS ?c) WHERE {{ ?x ?y kb:a\\.b.c.SERVICE<http://{address}/sparql>{{}} }}",
 }
 
 
@@ -101,8 +117,10 @@ HIDDEN = {
 def test_a_service_call_the_evaluator_would_make_is_refused(
     template: str, store: ox.Store, listener: Listener
 ) -> None:
-    query = PREFIX + template.format(
-        service=_service(listener), service_iri=f"<http://127.0.0.1:{listener.port}/sparql>"
+    query = PREFIX * ("PREFIX" not in template) + template.format(
+        service=_service(listener),
+        service_iri=f"<http://127.0.0.1:{listener.port}/sparql>",
+        address=f"127.0.0.1:{listener.port}",
     )
     assert _calls_out(store, listener, query), "the evaluator does not call out: not a live case"
     with pytest.raises(SparqlForbidden, match="SERVICE"):
@@ -143,9 +161,31 @@ def test_no_query_that_passes_the_check_calls_out(
         'ASK { ?s ?p "x"@service }',
     ],
 )
-def test_service_inside_names_strings_and_comments_is_no_keyword(query: str) -> None:
+def test_service_inside_names_strings_and_comments_is_no_keyword_but_still_refused(
+    query: str,
+) -> None:
+    """The reading of the text finds no keyword here, yet the word is refused wherever it is:
+    the evaluator has read SERVICE where no reading of the grammar would."""
     assert "SERVICE" not in list(keywords(PREFIX + query))
-    check_read_only(PREFIX + query)
+    with pytest.raises(SparqlForbidden, match='CONCAT\\("serv", "ice"\\)'):
+        check_read_only(PREFIX + query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { ?s ?p '\uff33\uff25\uff32\uff36\uff29\uff23\uff25' }",  # full width
+        "ASK { ?s ?p '\\u0073ervice' }",  # a codepoint escape, as written in the query
+        "ASK { ?s ?p '\u017fervice' }",  # a long s, which folds to s
+    ],
+)
+def test_the_word_is_refused_in_any_width_case_or_escape(query: str) -> None:
+    with pytest.raises(SparqlForbidden):
+        check_read_only(query)
+
+
+def test_a_query_without_the_word_passes() -> None:
+    check_read_only(PREFIX + 'SELECT * WHERE { ?s ?p ?o FILTER(?o != "serv ice") }')
 
 
 def test_code_keeps_lines_and_columns() -> None:
@@ -158,9 +198,11 @@ def test_code_keeps_lines_and_columns() -> None:
 
 
 def test_a_long_run_of_name_characters_is_read_once() -> None:
-    """No quadratic scan: a 200,000-letter word and a name just as long are read in one pass."""
+    """No quadratic scan: a 200,000-letter word, a name just as long, and a 64 KiB run of letters
+    and dots are each read in one pass."""
     assert list(keywords("ASK " + "x" * 200_000)) == ["ASK", "X" * 200_000]
     assert list(keywords("ASK { kb:" + "x" * 200_000 + " }")) == ["ASK"]
+    assert list(keywords("a." * 32_768))[:2] == ["A", "A"]  # dotted runs too (was seconds)
 
 
 def test_brackets_escaped_in_a_name_do_not_count() -> None:

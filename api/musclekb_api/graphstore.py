@@ -22,7 +22,7 @@ from rdflib import Literal as RdfLiteral
 from musclekb import KB, MK, KnowledgeBase
 from musclekb_api.settings import Settings
 from musclekb_api.sparql_pool import PoolBusy, QueryOverran, SparqlPool, WorkerDied
-from musclekb_api.sparql_text import code, keywords
+from musclekb_api.sparql_text import code, keywords, mentions_service
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -168,7 +168,11 @@ def query_form(query: str) -> str:
 
 
 def check_read_only(query: str) -> None:
-    """Refuse updates and federated queries before anything is evaluated."""
+    """Refuse updates and federated queries before anything is evaluated. The evaluator's
+    parser reads SERVICE in places no tokenizer of the grammar would (glued to the next word,
+    ``SERVICEe:x``; after ``true``; after a name that it ends sooner than the grammar does), so
+    the word is refused wherever it appears (:func:`~musclekb_api.sparql_text.mentions_service`),
+    not only where a reading of the text finds the keyword."""
     words = list(keywords(query))
     form = next((w for w in words if w not in ("BASE", "PREFIX")), "")
     if form in _UPDATES:
@@ -176,9 +180,12 @@ def check_read_only(query: str) -> None:
             f"this endpoint is read-only: SPARQL updates ({form} ...) are refused; "
             "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
         )
-    if "SERVICE" in words:
+    if "SERVICE" in words or mentions_service(query):
         raise SparqlForbidden(
-            "federated queries (SERVICE) are refused: only the musclekb graph can be queried"
+            "federated queries (SERVICE) are refused: only the musclekb graph can be queried. "
+            "The letters 'service' may appear nowhere in a query, in any case, not even in a "
+            "string, a name or a comment (the evaluator reads the keyword where a reading of "
+            'the text would not; in a string, write CONCAT("serv", "ice"))'
         )
 
 

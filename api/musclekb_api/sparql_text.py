@@ -12,11 +12,12 @@ brackets, operators and punctuation, with nothing in between that could be read 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Code", "code", "keywords"]
+__all__ = ["Code", "code", "keywords", "mentions_service"]
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -35,8 +36,9 @@ _PREFIX = rf"[{_BASE}](?:(?:{_NAME_CHAR}|\.)*{_NAME_CHAR})?"
 # One token at a time from the start, in this order at each place. The closing quotes of strings
 # are optional, so that a match never fails after scanning ahead (an unterminated string runs to
 # the end of its line, or of the text), and each string's characters are taken in runs between
-# escapes. A run of name characters that is no prefixed name is a word; anything else is one
-# character of code.
+# escapes. A run of name characters and dots that is no prefixed name is one token of code (so
+# that the prefixed-name pattern is tried once per run, not at each of its characters);
+# anything else is one character of code.
 _TOKEN = re.compile(
     "|".join(
         (
@@ -50,7 +52,7 @@ _TOKEN = re.compile(
             rf"_:[{_BASE}_0-9](?:(?:{_NAME_CHAR}|\.)*{_NAME_CHAR})?",
             rf"(?:{_PREFIX})?:(?:{_LOCAL})?",
             r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*",
-            rf"(?P<code>{_NAME_CHAR}+|\s+|.)",
+            rf"(?P<code>(?:{_NAME_CHAR}|\.)+|\s+|.)",
         )
     ),
     re.DOTALL,
@@ -107,3 +109,12 @@ def keywords(query: str) -> Iterator[str]:
     """The keywords of ``query`` in order, upper-cased: every run of letters in its code (a run
     that touches a number, ``1SERVICE``, counts, as the parser may read it so)."""
     return (m.group().upper() for m in _KEYWORD.finditer(code(query).bare))
+
+
+def mentions_service(query: str) -> bool:
+    """Whether the letters ``service`` appear anywhere in ``query``, in any case or width, as
+    written or with its codepoint escapes applied."""
+    return any(
+        "service" in unicodedata.normalize("NFKC", text).casefold()
+        for text in (query, _ESCAPE.sub(_unescape, query))
+    )
