@@ -369,7 +369,7 @@ def test_queries_waiting_for_an_evaluator_hold_no_thread(kb: musclekb.KnowledgeB
         release.wait(10)
         return QueryResult(RESULTS, b"{}", "ask", False, 0)
 
-    store.query = evaluate  # type: ignore[method-assign]
+    store._evaluate = evaluate  # type: ignore[method-assign]
 
     async def main() -> list[QueryResult]:
         results: list[QueryResult] = []

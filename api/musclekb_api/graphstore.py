@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -173,14 +174,13 @@ def check_read_only(query: str) -> None:
     ``SERVICEe:x``; after ``true``; after a name that it ends sooner than the grammar does), so
     the word is refused wherever it appears (:func:`~musclekb_api.sparql_text.mentions_service`),
     not only where a reading of the text finds the keyword."""
-    words = list(keywords(query))
-    form = next((w for w in words if w not in ("BASE", "PREFIX")), "")
+    form = query_form(query)
     if form in _UPDATES:
         raise SparqlForbidden(
             f"this endpoint is read-only: SPARQL updates ({form} ...) are refused; "
             "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
         )
-    if "SERVICE" in words or mentions_service(query):
+    if mentions_service(query):  # the keyword, and wherever else the letters are
         raise SparqlForbidden(
             "federated queries (SERVICE) are refused: only the musclekb graph can be queried. "
             "The letters 'service' may appear nowhere in a query, in any case, not even in a "
@@ -300,12 +300,17 @@ class GraphStore:
                 self._pool = SparqlPool(graph, self._pool_size, self._memory_mb)
             return self._pool
 
-    async def run(self, text: str, graph_format: str = "turtle") -> QueryResult:
-        """:meth:`query` from the event loop. The query is checked first; then at most as many
-        queries as there are evaluators wait in worker threads, and the rest wait here, holding
-        no thread, so that a crowd of slow queries leaves the thread pool to the other routes.
-        Waiting longer than the time limit is :class:`SparqlBusy` (503)."""
-        await anyio.to_thread.run_sync(self.check, text)  # a long query takes some ms to read
+    async def run(
+        self, text: str, choose_format: Callable[[str], str] = lambda form: "turtle"
+    ) -> QueryResult:
+        """Check and evaluate a query from the event loop, in worker threads. ``choose_format``
+        gets the query's form (``SELECT``, ``CONSTRUCT``, ...) once it has passed the checks
+        and names the format of a graph answer (or raises, for a 406). At most as many queries
+        as there are evaluators wait in worker threads; the rest wait here, holding no thread,
+        so that a crowd of slow queries leaves the thread pool to the other routes. Waiting
+        longer than the time limit is :class:`SparqlBusy` (503)."""
+        form = await anyio.to_thread.run_sync(self.check, text)  # a long query takes ms to read
+        graph_format = choose_format(form)
         if self._waiting is None:
             self._waiting = anyio.CapacityLimiter(self._pool_size)
         entered = False
@@ -315,13 +320,14 @@ class GraphStore:
         if not entered:
             raise _busy()
         try:
-            return await anyio.to_thread.run_sync(self.query, text, graph_format)
+            return await anyio.to_thread.run_sync(self._evaluate, text, graph_format)
         finally:
             self._waiting.release()
 
-    def check(self, text: str) -> None:
+    def check(self, text: str) -> str:
         """Refuse a query before it is evaluated: over the size limit (413), empty (400), an
-        update or SERVICE (403), nested or chained past the depth limit (400)."""
+        update or SERVICE (403), nested or chained past the depth limit (400). Returns its form
+        (:func:`query_form`)."""
         size = len(text.encode("utf-8"))
         if size > self.max_query_bytes:
             raise SparqlTooLarge(
@@ -331,14 +337,20 @@ class GraphStore:
             raise SparqlSyntaxError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
         check_read_only(text)
         check_depth(text, self.max_depth)
+        return query_form(text)
 
     def query(self, text: str, graph_format: str = "turtle") -> QueryResult:
-        """Evaluate a read-only query; blocking (call it from a worker thread, or :meth:`run`).
+        """Check and evaluate a read-only query; blocking (from a worker thread; the service
+        uses :meth:`run`).
 
         Raises a :class:`SparqlError` subclass: what :meth:`check` refuses, time limit or
         memory limit exceeded (503), every evaluator busy for longer than the time limit (503).
         """
         self.check(text)
+        return self._evaluate(text, graph_format)
+
+    def _evaluate(self, text: str, graph_format: str) -> QueryResult:
+        """Evaluate a query that has passed :meth:`check`, in an evaluator process."""
         request = {
             "query": text,
             "max_rows": self.max_rows,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from musclekb_api.bodies import read_body
 from musclekb_api.examples import EXAMPLES
-from musclekb_api.graphstore import RESULTS_JSON, GraphStore, query_form
+from musclekb_api.graphstore import RESULTS_JSON, GraphStore
 from musclekb_api.negotiation import preferred_media
 from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.query_params import only_parameters
@@ -102,10 +102,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _graph_format(query: str, accept: str | None) -> str:
-    """The format of a graph answer that ``accept`` prefers, or a 406 problem naming what the
-    query can be answered in. (A query of no known form is left to the checks, to refuse.)"""
-    form = query_form(query)
+def _graph_format(form: str, accept: str | None) -> str:
+    """The format of a graph answer that ``accept`` prefers for a query of ``form``, or a 406
+    problem naming what the query can be answered in."""
     offered = GRAPH_ANSWERS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_ANSWERS
     chosen = preferred_media(accept, offered)
     if chosen is None and form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
@@ -121,8 +120,7 @@ def _graph_format(query: str, accept: str | None) -> str:
 
 
 async def _run(store: GraphStore, query: str, accept: str | None) -> Response:
-    graph_format = _graph_format(query, accept)
-    result = await store.run(query, graph_format)
+    result = await store.run(query, lambda form: _graph_format(form, accept))
     headers = {
         "MuscleKB-Row-Limit": str(store.max_rows),
         "MuscleKB-Byte-Limit": str(store.max_bytes),
