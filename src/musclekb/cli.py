@@ -259,29 +259,27 @@ def why_not(
 
 def _check_address(host: str, port: int) -> None:
     """Stop with exit 2 and a plain message when ``host:port`` cannot be listened on (an address
-    that does not resolve, or is not this machine's; a port in use), before any worker starts."""
+    that does not resolve, or is not this machine's; a port in use), before any worker starts:
+    bind it as the server will (``musclekb_api.workers.bind``), and let it go."""
     import errno
     import socket
 
+    from musclekb_api.workers import bind
+
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    except (socket.gaierror, UnicodeError) as exc:
+        bind(host, port).close()
+    except socket.gaierror as exc:
         _fail(
-            f"cannot listen on host {host!r}: {getattr(exc, 'strerror', None) or exc}; give an "
-            "address of this machine, such as 127.0.0.1 or 0.0.0.0"
+            f"cannot listen on host {host!r}: {exc.strerror or exc}; give an address of this "
+            "machine, such as 127.0.0.1 or 0.0.0.0"
         )
-        return
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server sets it
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            advice = {
-                errno.EADDRINUSE: "choose another --port",
-                errno.EACCES: "ports below 1024 need privileges: choose another --port",
-                errno.EADDRNOTAVAIL: "give an address of this machine, such as 127.0.0.1",
-            }.get(exc.errno or 0, "check --host and --port")
-            _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {advice}")
+    except OSError as exc:
+        advice = {
+            errno.EADDRINUSE: "choose another --port",
+            errno.EACCES: "ports below 1024 need privileges: choose another --port",
+            errno.EADDRNOTAVAIL: "give an address of this machine, such as 127.0.0.1",
+        }.get(exc.errno or 0, "check --host and --port")
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {advice}")
 
 
 @app.command()

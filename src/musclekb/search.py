@@ -335,7 +335,7 @@ class SearchIndex:
 
     def _known(self, word: str) -> bool:
         """Whether a folded word, or an inflection of it, is in the vocabulary."""
-        return bool(self._related(stem(word)))
+        return any(base in self._by_base for base in base_forms(stem(word)))
 
     def _variants(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """``words``, then the same with compounds written as the names write them: a word the
