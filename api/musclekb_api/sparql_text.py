@@ -4,9 +4,11 @@ deeply its brackets nest. What the checks before evaluation (``graphstore``) rea
 The query is split into the tokens that can hide a keyword or a bracket from a plain scan:
 comments, IRIs, strings, variables, blank nodes, prefixed names (with their ``\\#``-style escapes
 and ``%xx`` codes) and language tags, as the SPARQL 1.1 grammar defines them. Codepoint escapes
-(``\\u0053``) are applied first, as the parser applies them. What is left is code: keywords,
-brackets, operators and punctuation, with nothing in between that could be read two ways
-(``?c .SERVICE`` is a variable, a full stop and a keyword; ``kb:x.SERVICE`` one prefixed name).
+(``\\u0053``) are applied first, as the grammar says. What is left is code: keywords,
+brackets, operators and punctuation. That reading serves the query's form, its nesting and its
+operator chains. It does not serve to find SERVICE: the evaluator reads that keyword where no
+reading of the grammar would (glued to the next word, after ``true``, in escapes it leaves
+undecoded), so :func:`mentions_service` looks for the letters anywhere.
 """
 
 from __future__ import annotations
