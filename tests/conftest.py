@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import anyio
 import pytest
 
 import musclekb
@@ -15,8 +17,16 @@ import musclekb
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
+
+
+def run_alone(func: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """``anyio.run`` in a thread of its own: the browser tests keep an event loop running in
+    the main thread."""
+    with ThreadPoolExecutor(1) as executor:
+        return executor.submit(anyio.run, func, *args).result()
 
 
 def shared_dir() -> Path:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import anyio
@@ -27,6 +26,8 @@ from musclekb_api.graphstore import (
     query_form,
 )
 from musclekb_api.settings import Settings
+
+from .conftest import run_alone
 
 T = TypeVar("T")
 URL = "/v1/sparql"
@@ -350,13 +351,6 @@ def test_check_depth_without_a_limit_takes_any_nesting() -> None:
         check_depth("ASK { { } }", 1)
 
 
-def _run_alone(func: Callable[..., Awaitable[T]], *args: Any) -> T:
-    """``anyio.run`` in a thread of its own: the browser tests keep an event loop running in
-    this one."""
-    with ThreadPoolExecutor(1) as executor:
-        return executor.submit(anyio.run, func, *args).result()
-
-
 def test_queries_waiting_for_an_evaluator_hold_no_thread(kb: musclekb.KnowledgeBase) -> None:
     """With one evaluator, ten queries at once: one runs in a worker thread, nine wait without
     one (the thread pool stays free for the other routes), and all are answered in turn."""
@@ -388,13 +382,13 @@ def test_queries_waiting_for_an_evaluator_hold_no_thread(kb: musclekb.KnowledgeB
             release.set()
         return results
 
-    assert len(_run_alone(main)) == 10 and len(inside) == 10
+    assert len(run_alone(main)) == 10 and len(inside) == 10
 
 
 def test_a_query_refused_by_the_checks_does_not_wait(kb: musclekb.KnowledgeBase) -> None:
     store = GraphStore(kb, Settings(sparql_processes=1))
     with pytest.raises(SparqlForbidden):
-        _run_alone(store.run, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        run_alone(store.run, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
 
 
 CONSTRUCT = "CONSTRUCT WHERE { ?m a mk:Muscle }"

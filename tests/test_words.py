@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from musclekb.model import Entity
 from musclekb.search import SearchIndex
 from musclekb.words import FUNCTION_WORDS, base_forms, stem, words
+
+from .test_search import _entity
 
 
 @pytest.mark.parametrize(
@@ -89,10 +90,6 @@ def test_a_word_is_among_its_base_forms(word: str) -> None:
 
 
 # ---------------------------------------------------------------------- in the search
-
-
-def _entity(eid: str, kind: str, label: str, *synonyms: str) -> Entity:
-    return Entity(id=eid, iri=f"urn:test:{eid}", kind=kind, label=label, synonyms=synonyms)
 
 
 @pytest.fixture(scope="module")
