@@ -1,10 +1,12 @@
 """Reading request bodies under a byte limit (413 as soon as the limit is passed), uncompressed
-(415 for a body sent with a ``Content-Encoding``)."""
+(415 for a body sent with a ``Content-Encoding``), and a connection that closes before the body's
+end answered without an error in the log (400)."""
 
 from __future__ import annotations
 
 import anyio
 from fastapi import Request
+from starlette.requests import ClientDisconnect
 
 from musclekb_api.problems import ApiProblem
 
@@ -42,12 +44,22 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    with anyio.move_on_after(timeout) as waiting:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            chunks.append(chunk)
+    try:
+        with anyio.move_on_after(timeout) as waiting:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+    except ClientDisconnect:
+        # the connection closed before the body ended (the client left, or what it sent could
+        # not be parsed and was refused already): answered for the record, read by no one
+        raise ApiProblem(
+            400,
+            "Incomplete request body",
+            f"the connection closed after {size} bytes of the body, before its end",
+            {"Connection": "close"},
+        ) from None
     if waiting.cancelled_caught:  # a client that sends slowly holds the connection no longer
         raise ApiProblem(
             408,

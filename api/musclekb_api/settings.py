@@ -25,6 +25,8 @@ class Settings:
 
     ``MUSCLEKB_KNOWLEDGE``: knowledge directory (default: the shipped one).
     ``MUSCLEKB_MAX_BODY_BYTES``: largest request body accepted, in bytes (larger: 413).
+    ``MUSCLEKB_MAX_HEAD_BYTES``: largest request line and headers together, in bytes (larger:
+    414 when the request line is what is long, else 431; ``musclekb_api.protocol``).
     ``MUSCLEKB_BODY_TIMEOUT``: seconds a request body may take to arrive (longer: 408).
     ``MUSCLEKB_MAX_FINDINGS`` / ``MUSCLEKB_MAX_MEASUREMENTS``: most findings and measurements in
     one assessment (more: 413).
@@ -57,6 +59,7 @@ class Settings:
 
     knowledge_dir: Path | None = None
     max_body_bytes: int = 64 * 1024
+    max_head_bytes: int = 64 * 1024
     body_timeout: float = 10.0
     max_findings: int = 200
     max_measurements: int = 200
@@ -138,6 +141,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     return Settings(
         knowledge_dir=Path(knowledge) if knowledge else None,
         max_body_bytes=_read(env, "MUSCLEKB_MAX_BODY_BYTES", int, d.max_body_bytes, 64),
+        max_head_bytes=_read(env, "MUSCLEKB_MAX_HEAD_BYTES", int, d.max_head_bytes, 1024, _INT32),
         body_timeout=_read(env, "MUSCLEKB_BODY_TIMEOUT", float, d.body_timeout, 0.1, _HOUR),
         max_findings=_read(env, "MUSCLEKB_MAX_FINDINGS", int, d.max_findings, 0),
         max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),

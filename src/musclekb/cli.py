@@ -313,6 +313,7 @@ def serve(
     import uvicorn
 
     from musclekb.loader import load
+    from musclekb_api.protocol import PROTOCOL
     from musclekb_api.settings import settings_from
     from musclekb_api.workers import WorkerStartError, balanced_workers_supported, run_workers
 
@@ -331,7 +332,7 @@ def serve(
         "app": "musclekb_api.app:create_app",
         "factory": True,
         "loop": "auto" if sys.platform == "win32" else "uvloop",
-        "http": "httptools",
+        "http": PROTOCOL,
         "lifespan": "on",
         "access_log": access_log,
         "log_level": log_level,

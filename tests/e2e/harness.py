@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -51,15 +51,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
-    """Serve the real app on a free local port; yields its base URL, stops it afterwards."""
+def live_server(**options: Any) -> Iterator[str]:
+    """Serve the real app on a free local port; yields its base URL, stops it afterwards.
+    ``options``: more of uvicorn's settings (``http``, ``log_config``, ...)."""
     import uvicorn
 
     from musclekb_api.app import create_app
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(), host="127.0.0.1", port=port, log_level="warning", loop="asyncio"
+        create_app(),
+        host="127.0.0.1",
+        port=port,
+        **{"log_level": "warning", "loop": "asyncio", **options},
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="musclekb-live-server", daemon=True)

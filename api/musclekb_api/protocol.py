@@ -1,0 +1,168 @@
+"""The HTTP/1.1 connection: uvicorn's httptools protocol, with the refusals it makes itself
+answered as problem details too, and a bound on a request's head.
+
+uvicorn answers a request it cannot parse (an unknown method, a bad header, a URL over 64 KiB,
+a chunk size that is not hexadecimal, ...) before the application sees it, with a plain-text
+``400 Invalid HTTP request received.``. Here the same refusal is a problem that says what the
+parser found and what to change. uvicorn also takes a request line and headers of any length,
+and parsing a head grows slower the longer it gets: a 40 MiB header took a worker 1.3 s of CPU.
+A head (request line and headers) over ``MUSCLEKB_MAX_HEAD_BYTES`` is refused: when it has come
+whole, or as soon as one read more than that has come without its end: 414 while the request
+line is what is long, 431 otherwise.
+Either way the connection is closed, since the rest of what the client sends cannot be read.
+
+``musclekb serve`` runs uvicorn with ``http="musclekb_api.protocol:ProblemHttpProtocol"``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from http import HTTPStatus
+from typing import Any
+
+import httptools
+import orjson
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from musclekb_api.problems import PROBLEM_JSON
+from musclekb_api.settings import get_settings
+
+__all__ = ["HeadTooLarge", "ProblemHttpProtocol", "unreadable_detail"]
+
+PROTOCOL = "musclekb_api.protocol:ProblemHttpProtocol"
+"""What ``musclekb serve`` gives uvicorn as its ``http`` option."""
+
+_METHODS = "GET, HEAD, POST or OPTIONS"
+
+
+class HeadTooLarge(Exception):
+    """A request's head is over the limit (raised from the parser's callback, to stop it)."""
+
+    def __init__(self, status: int, size: int, limit: int) -> None:
+        super().__init__(f"{size} bytes, limit {limit}")
+        self.status, self.size, self.limit = status, size, limit
+
+
+def unreadable_detail(exc: BaseException | None) -> str:
+    """What a 400 for a request the parser refused says: the parser's reason and what to
+    change. ``exc`` is the parser's error (a callback's error carries the cause it met)."""
+    cause = exc
+    if isinstance(exc, httptools.HttpParserCallbackError) and exc.__context__ is not None:
+        cause = exc.__context__
+    reason = str(cause).strip() or type(cause).__name__
+    if isinstance(cause, httptools.HttpParserInvalidMethodError):
+        advice = f"start the request line with a method this service answers: {_METHODS}"
+    elif isinstance(cause, httptools.HttpParserInvalidURLError):
+        advice = (
+            "give a path that starts with '/', percent-encode what is not ASCII, and keep the "
+            "URL under 64 KiB (send a long SPARQL query by POST)"
+        )
+    else:
+        advice = (
+            "send HTTP/1.1 with well-formed headers and one way to frame the body "
+            "(Content-Length or Transfer-Encoding: chunked, not both)"
+        )
+    return f"the request could not be read as HTTP/1.1 ({reason}); {advice}"
+
+
+def _problem_bytes(status: int, detail: str, **extra: object) -> bytes:
+    title = HTTPStatus(status).phrase
+    return orjson.dumps(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    )
+
+
+class ProblemHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol whose own refusals are problem details (see the module).
+
+    ``max_head_bytes``: the bound on a head; None (the default) takes the settings'
+    ``max_head_bytes`` when the connection opens."""
+
+    max_head_bytes: int | None = None
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        limit = self.max_head_bytes
+        self._head_limit = get_settings().max_head_bytes if limit is None else limit
+        self._in_head = False  # from a message's first byte to the end of its headers
+        self._begun = 0  # messages begun on this connection
+        self._head_bytes = 0
+
+    # ------------------------------------------------------------------ the head's size
+
+    def data_received(self, data: bytes) -> None:
+        began = self._begun
+        super().data_received(data)
+        if not self._in_head or self._begun != began or self.transport.is_closing():
+            return
+        # the whole read belongs to a head that has not ended (a read in which a message began
+        # may hold the end of the one before: it is not counted, so the bound is exceeded by
+        # at most one read before the refusal)
+        self._head_bytes += len(data)
+        if self._head_bytes > self._head_limit:
+            self._refuse_head(self._status_for_head(), self._head_bytes)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        self._begun += 1
+        self._head_bytes = 0
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        size = len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers)
+        if size > self._head_limit:  # a head that came within one read
+            raise HeadTooLarge(self._status_for_head(), size, self._head_limit)
+        super().on_headers_complete()
+
+    def _status_for_head(self) -> int:
+        """414 while the request line is what is long (no header has ended yet), else 431."""
+        url_over = len(getattr(self, "url", b"")) > self._head_limit // 2
+        return 414 if not self.headers or url_over else 431
+
+    def _refuse_head(self, status: int, size: int) -> None:
+        limit = self._head_limit
+        if status == 414:
+            detail = (
+                f"the request line is over {limit} bytes (MUSCLEKB_MAX_HEAD_BYTES); shorten the "
+                "URL, or send a long SPARQL query by POST (Content-Type: application/sparql-query)"
+            )
+        else:
+            detail = (
+                f"the request's headers are over {limit} bytes (MUSCLEKB_MAX_HEAD_BYTES) "
+                f"with the request line; send fewer or shorter headers"
+            )
+        self._send_problem(status, _problem_bytes(status, detail, limit=limit))
+
+    # ------------------------------------------------------------------ refusals
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn calls this while it handles the parser's error, which says what was wrong."""
+        exc = sys.exception()
+        cause = exc.__context__ if exc is not None else None
+        if isinstance(cause, HeadTooLarge):
+            self._refuse_head(cause.status, cause.size)
+            return
+        self._send_problem(400, _problem_bytes(400, unreadable_detail(exc)))
+
+    def _send_problem(self, status: int, body: bytes) -> None:
+        if self.transport.is_closing():
+            return
+        head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode("ascii")]
+        for name, value in self.server_state.default_headers:
+            head.append(b"%s: %s\r\n" % (name, value))
+        head.append(
+            b"content-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+            % (PROBLEM_JSON.encode("ascii"), len(body))
+        )
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()

@@ -1,0 +1,199 @@
+"""The connection layer (``musclekb_api.protocol``): what uvicorn refuses before the application
+sees a request is a problem too, and a request's head is bounded. A real server on loopback,
+spoken to over raw sockets, since these requests are ones no HTTP client library would send."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from uvicorn.importer import import_from_string
+
+from musclekb_api.protocol import PROTOCOL, ProblemHttpProtocol, unreadable_detail
+from musclekb_api.settings import settings_from
+from tests.e2e.harness import live_server
+
+LIMIT = 4096
+
+
+class SmallHeads(ProblemHttpProtocol):
+    max_head_bytes = LIMIT
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
+    # log_config None: uvicorn's loggers propagate, so caplog sees what the server logs
+    with live_server(http=SmallHeads, log_config=None) as url:
+        port = urlsplit(url).port
+        assert port is not None
+        yield port
+
+
+def _exchange(port: int, *pieces: bytes, pause: float = 0.0) -> tuple[bytes, bool]:
+    """Send ``pieces`` (``pause`` s apart); the whole answer until the server closes, and
+    whether every piece could be sent."""
+    sent_all = True
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        try:
+            for piece in pieces:
+                s.sendall(piece)
+                if pause:
+                    time.sleep(pause)
+        except (BrokenPipeError, ConnectionResetError):
+            sent_all = False
+        answer = b""
+        try:
+            while chunk := s.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    return answer, sent_all
+
+
+def _answers(raw: bytes) -> list[tuple[int, dict[str, str], bytes]]:
+    """The responses in ``raw`` (each framed by its Content-Length)."""
+    out = []
+    while raw:
+        head, _, rest = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+        n = int(headers["content-length"])
+        out.append((int(lines[0].split()[1]), headers, rest[:n]))
+        raw = rest[n:]
+    return out
+
+
+def _problem(raw: bytes, status: int) -> dict[str, object]:
+    [(got, headers, body)] = _answers(raw)
+    assert got == status, raw[:300]
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["connection"] == "close"
+    doc = json.loads(body)
+    assert doc["status"] == status and doc["type"] == "about:blank"
+    assert isinstance(doc, dict)
+    return doc
+
+
+UNREADABLE = {
+    "unknown method": (b"FETCH / HTTP/1.1\r\nHost: x\r\n\r\n", "GET, HEAD, POST or OPTIONS"),
+    "not http": (b"hello there\r\n\r\n", "Invalid method"),
+    "version": (b"GET /healthz HTTP/7.0\r\nHost: x\r\n\r\n", "Invalid HTTP version"),
+    "header name": (b"GET /healthz HTTP/1.1\r\nHost: x\r\nNo Name: 1\r\n\r\n", "header token"),
+    "length and chunked": (
+        b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "not both",
+    ),
+    "length not a number": (
+        b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n",
+        "Content-Length",
+    ),
+    "byte outside ascii in the path": (
+        b"GET /v1/mus\xffcles HTTP/1.1\r\nHost: x\r\n\r\n",
+        "percent-encode",
+    ),
+    "chunk size": (
+        b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: application/json\r\n\r\nzz\r\n",
+        "chunk size",
+    ),
+    "authority form": (b"CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n", "path that starts with '/'"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNREADABLE))
+def test_a_request_the_parser_refuses_is_a_problem_that_says_why(
+    port: int, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    request, expected = UNREADABLE[name]
+    with caplog.at_level(logging.WARNING):
+        answer, _ = _exchange(port, request)
+        time.sleep(0.1)  # the application's side of a refused body ends after the answer
+    doc = _problem(answer, 400)
+    assert doc["title"] == "Bad Request"
+    detail = str(doc["detail"])
+    assert detail.startswith("the request could not be read as HTTP/1.1 (")
+    assert expected in detail
+    # refused, not failed: nothing is logged as an error (a body cut short included)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_head_over_the_limit_in_one_piece_is_431(port: int) -> None:
+    headers = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 100) for i in range(60))
+    answer, _ = _exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+    doc = _problem(answer, 431)
+    assert doc["limit"] == LIMIT and "MUSCLEKB_MAX_HEAD_BYTES" in str(doc["detail"])
+
+
+def test_a_long_request_line_is_414_and_says_to_post_a_long_query(port: int) -> None:
+    line = b"GET /v1/sparql?query=" + b"a" * 2 * LIMIT + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    doc = _problem(_exchange(port, line)[0], 414)
+    assert "by POST" in str(doc["detail"])
+
+
+def test_a_head_that_never_ends_is_refused_without_reading_it_all(port: int) -> None:
+    # 4 MiB of one header, in 16 KiB writes: refused after about the limit and one read
+    pieces = [b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: "] + [b"a" * 16384] * 256
+    start = time.perf_counter()
+    answer, sent_all = _exchange(port, *pieces)
+    assert _answers(answer)[0][0] == 431
+    assert not sent_all  # the server closed the connection before the rest came
+    assert time.perf_counter() - start < 10
+
+
+def test_a_long_request_line_sent_slowly_is_414(port: int) -> None:
+    pieces = [b"GET /v1/muscles?q="] + [b"a" * 2048] * 8
+    answer, _ = _exchange(port, *pieces, pause=0.01)
+    assert _answers(answer)[0][0] == 414
+
+
+def test_a_body_past_the_head_limit_is_not_counted_as_head(port: int) -> None:
+    # one write holding a small head and a body larger than the head limit, then a second
+    # request on the same connection: both answered
+    finding = {"sign": "sls-knee-valgus", "side": "left", "present": True}
+    body = json.dumps({"findings": [finding], "context": {"causes": []}, "pad": "x" * 3 * LIMIT})
+    first = (
+        b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body.encode())
+    )
+    second = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answers = _answers(_exchange(port, first + second)[0])
+    assert [status for status, _, _ in answers][1:] == [200]
+    assert answers[0][0] not in (414, 431)
+
+
+def test_a_head_within_the_limit_is_served(port: int) -> None:
+    headers = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 100) for i in range(20))
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers + b"Connection: close\r\n\r\n"
+    assert _answers(_exchange(port, request)[0])[0][0] == 200
+
+
+def test_a_body_cut_short_is_no_error_in_the_log(
+    port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    head = (
+        b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n"
+    )
+    with caplog.at_level(logging.WARNING), socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(head + b'{"findings": [')
+        time.sleep(0.2)
+    time.sleep(0.3)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_serve_uses_the_protocol_and_its_limit_is_a_setting() -> None:
+    assert import_from_string(PROTOCOL) is ProblemHttpProtocol
+    assert settings_from({}).max_head_bytes == 64 * 1024
+    assert settings_from({"MUSCLEKB_MAX_HEAD_BYTES": "8192"}).max_head_bytes == 8192
+    with pytest.raises(ValueError, match="MUSCLEKB_MAX_HEAD_BYTES must be a whole number from"):
+        settings_from({"MUSCLEKB_MAX_HEAD_BYTES": "10"})
+
+
+def test_the_detail_of_an_error_without_a_message_names_its_kind() -> None:
+    assert "(ValueError)" in unreadable_detail(ValueError())
