@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -19,10 +20,12 @@ from musclekb_api.settings import settings_from
 from tests.e2e.harness import live_server
 
 LIMIT = 4096
+WAIT = 0.5  # seconds a head may take here
 
 
 class SmallHeads(ProblemHttpProtocol):
     max_head_bytes = LIMIT
+    head_timeout = WAIT
 
 
 @pytest.fixture(scope="module")
@@ -187,12 +190,72 @@ def test_a_body_cut_short_is_no_error_in_the_log(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def _closed_after(s: socket.socket) -> tuple[bytes, float]:
+    """What comes on ``s`` until the server closes it, and how long that took."""
+    start, answer = time.perf_counter(), b""
+    s.settimeout(20)
+    while chunk := s.recv(65536):
+        answer += chunk
+    return answer, time.perf_counter() - start
+
+
+def _read_one(s: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """One response from ``s``, which stays open."""
+    s.settimeout(20)
+    raw = b""
+    while b"\r\n\r\n" not in raw:
+        raw += s.recv(65536)
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(raw) < len(head) + 4 + length:
+        raw += s.recv(65536)
+    [answer] = _answers(raw)
+    return answer
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_head_timeout(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        answer, waited = _closed_after(s)
+    assert answer == b""
+    assert WAIT * 0.8 < waited < WAIT + 5
+
+
+def test_a_head_that_stops_coming_is_408(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # no blank line: the head goes on
+        answer, waited = _closed_after(s)
+    doc = _problem(answer, 408)
+    assert "MUSCLEKB_HEAD_TIMEOUT" in str(doc["detail"])
+    assert waited < WAIT + 5
+
+
+def test_the_head_timeout_counts_again_for_each_request_of_a_connection(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        for _ in range(3):  # each request well within the time, the three together not
+            time.sleep(WAIT * 0.4)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _read_one(s)[0] == 200
+        s.sendall(b"GET /healthz HTTP/1.1\r\n")
+        answer, _ = _closed_after(s)
+    assert _answers(answer)[0][0] == 408
+
+
+def test_a_head_sent_slowly_but_in_time_is_served(port: int) -> None:
+    pieces = [b"GET /healthz HTTP/1.1\r\n", b"Host: x\r\n", b"Connection: close\r\n\r\n"]
+    answer, _ = _exchange(port, *pieces, pause=WAIT / 10)
+    assert _answers(answer)[0][0] == 200
+
+
 def test_serve_uses_the_protocol_and_its_limit_is_a_setting() -> None:
     assert import_from_string(PROTOCOL) is ProblemHttpProtocol
     assert settings_from({}).max_head_bytes == 64 * 1024
     assert settings_from({"MUSCLEKB_MAX_HEAD_BYTES": "8192"}).max_head_bytes == 8192
     with pytest.raises(ValueError, match="MUSCLEKB_MAX_HEAD_BYTES must be a whole number from"):
         settings_from({"MUSCLEKB_MAX_HEAD_BYTES": "10"})
+    assert settings_from({}).head_timeout == 10.0
+    assert settings_from({"MUSCLEKB_HEAD_TIMEOUT": "2.5"}).head_timeout == 2.5
+    with pytest.raises(ValueError, match=r"MUSCLEKB_HEAD_TIMEOUT must be a number from 0\.1"):
+        settings_from({"MUSCLEKB_HEAD_TIMEOUT": "0"})
 
 
 def test_the_detail_of_an_error_without_a_message_names_its_kind() -> None:

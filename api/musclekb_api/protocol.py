@@ -8,7 +8,11 @@ parser found and what to change. uvicorn also takes a request line and headers o
 and parsing a head grows slower the longer it gets: a 40 MiB header took a worker 1.3 s of CPU.
 A head (request line and headers) over ``MUSCLEKB_MAX_HEAD_BYTES`` is refused: when it has come
 whole, or as soon as one read more than that has come without its end: 414 while the request
-line is what is long, 431 otherwise.
+line is what is long, 431 otherwise. And uvicorn waits for a head for ever: a connection that
+sends part of one, or nothing at all, stays open, and enough of them leave the server no
+connections to accept. A head that has not ended ``MUSCLEKB_HEAD_TIMEOUT`` seconds after the
+connection opened or the message began is refused with a 408 (or, when nothing came, the
+connection is just closed).
 Either way the connection is closed, since the rest of what the client sends cannot be read.
 
 ``musclekb serve`` runs uvicorn with ``http="musclekb_api.protocol:ProblemHttpProtocol"``.
@@ -78,10 +82,11 @@ def _problem_bytes(status: int, detail: str, **extra: object) -> bytes:
 class ProblemHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol whose own refusals are problem details (see the module).
 
-    ``max_head_bytes``: the bound on a head; None (the default) takes the settings'
-    ``max_head_bytes`` when the connection opens."""
+    ``max_head_bytes`` and ``head_timeout``: the bounds on a head's size and on the time it may
+    take to come; None (the default) takes the settings' values when the connection opens."""
 
     max_head_bytes: int | None = None
+    head_timeout: float | None = None
 
     def __init__(
         self,
@@ -91,11 +96,47 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        limit = self.max_head_bytes
-        self._head_limit = get_settings().max_head_bytes if limit is None else limit
+        settings = get_settings()
+        limit, timeout = self.max_head_bytes, self.head_timeout
+        self._head_limit = settings.max_head_bytes if limit is None else limit
+        self._head_timeout = settings.head_timeout if timeout is None else timeout
         self._in_head = False  # from a message's first byte to the end of its headers
         self._begun = 0  # messages begun on this connection
         self._head_bytes = 0
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    # ------------------------------------------------------------------ the head's time
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_head_timer()  # a connection that sends nothing is closed too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def _start_head_timer(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self._head_timeout, self._head_late)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_late(self) -> None:
+        """The head has not all come in time: 408 when part of it came, else just closed."""
+        self._head_timer = None
+        if self.transport.is_closing():
+            return
+        if not self._in_head:  # nothing sent since the connection opened
+            self.transport.close()
+            return
+        detail = (
+            f"the request line and headers did not all arrive within {self._head_timeout:g} s "
+            "(MUSCLEKB_HEAD_TIMEOUT); send the request whole, at once"
+        )
+        self._send_problem(408, _problem_bytes(408, detail))
 
     # ------------------------------------------------------------------ the head's size
 
@@ -113,11 +154,13 @@ class ProblemHttpProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._start_head_timer()
         self._in_head = True
         self._begun += 1
         self._head_bytes = 0
 
     def on_headers_complete(self) -> None:
+        self._stop_head_timer()
         self._in_head = False
         size = len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers)
         if size > self._head_limit:  # a head that came within one read

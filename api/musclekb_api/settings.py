@@ -27,6 +27,8 @@ class Settings:
     ``MUSCLEKB_MAX_BODY_BYTES``: largest request body accepted, in bytes (larger: 413).
     ``MUSCLEKB_MAX_HEAD_BYTES``: largest request line and headers together, in bytes (larger:
     414 when the request line is what is long, else 431; ``musclekb_api.protocol``).
+    ``MUSCLEKB_HEAD_TIMEOUT``: seconds a request line and headers may take to arrive, from the
+    connection's opening or the request's first byte (longer: 408, or closed when nothing came).
     ``MUSCLEKB_BODY_TIMEOUT``: seconds a request body may take to arrive (longer: 408).
     ``MUSCLEKB_MAX_FINDINGS`` / ``MUSCLEKB_MAX_MEASUREMENTS``: most findings and measurements in
     one assessment (more: 413).
@@ -60,6 +62,7 @@ class Settings:
     knowledge_dir: Path | None = None
     max_body_bytes: int = 64 * 1024
     max_head_bytes: int = 64 * 1024
+    head_timeout: float = 10.0
     body_timeout: float = 10.0
     max_findings: int = 200
     max_measurements: int = 200
@@ -142,6 +145,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         knowledge_dir=Path(knowledge) if knowledge else None,
         max_body_bytes=_read(env, "MUSCLEKB_MAX_BODY_BYTES", int, d.max_body_bytes, 64),
         max_head_bytes=_read(env, "MUSCLEKB_MAX_HEAD_BYTES", int, d.max_head_bytes, 1024, _INT32),
+        head_timeout=_read(env, "MUSCLEKB_HEAD_TIMEOUT", float, d.head_timeout, 0.1, _HOUR),
         body_timeout=_read(env, "MUSCLEKB_BODY_TIMEOUT", float, d.body_timeout, 0.1, _HOUR),
         max_findings=_read(env, "MUSCLEKB_MAX_FINDINGS", int, d.max_findings, 0),
         max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),

@@ -52,18 +52,20 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(**options: Any) -> Iterator[str]:
-    """Serve the real app on a free local port; yields its base URL, stops it afterwards.
+    """Serve the real app on a free local port, as ``musclekb serve`` does (one process); yields
+    its base URL, stops it afterwards.
     ``options``: more of uvicorn's settings (``http``, ``log_config``, ...)."""
     import uvicorn
 
     from musclekb_api.app import create_app
+    from musclekb_api.protocol import PROTOCOL
 
     port = free_port()
     config = uvicorn.Config(
         create_app(),
         host="127.0.0.1",
         port=port,
-        **{"log_level": "warning", "loop": "asyncio", **options},
+        **{"log_level": "warning", "loop": "asyncio", "http": PROTOCOL, **options},
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="musclekb-live-server", daemon=True)
