@@ -530,6 +530,54 @@ def test_a_body_with_a_byte_order_mark_is_read_and_checked_as_without(
     assert "nested too deeply" in deep["detail"]
 
 
+@pytest.mark.parametrize(
+    ("text", "loc", "what"),
+    [
+        pytest.param(
+            r'{"findings": [{"sign": "x", "\ud800": true}]}',
+            ["body", "findings", 0, "\\ud800"],
+            "the key '\\ud800'",
+            id="key",
+        ),
+        pytest.param(
+            r'{"findings": [{"sign": "sls-knee-valgus\udc00x", "side": "left"}]}',
+            ["body", "findings", 0, "sign"],
+            "the string 'sls-knee-valgus\\udc00x'",
+            id="value",
+        ),
+        pytest.param(
+            r'{"context": {"causes": ["\uDBFF"]}, "findings": []}',
+            ["body", "context", "causes", 0],
+            "the string '\\udbff'",
+            id="upper-case-escape",
+        ),
+        pytest.param(
+            "[" * 900 + r'"\ud800"' + "]" * 900,
+            ["body", *[0] * 900],
+            "the string '\\ud800'",
+            id="deep",
+        ),
+    ],
+)
+@pytest.mark.parametrize("url", [URL, WHY_NOT])
+def test_an_unpaired_surrogate_is_422_naming_its_key_or_string(
+    api_client: TestClient, url: str, text: str, loc: list[object], what: str
+) -> None:
+    response = api_client.post(url, content=text, headers={"content-type": "application/json"})
+    [error] = _errors(response)
+    assert error["loc"] == loc
+    assert error["msg"].startswith(what + " holds an unpaired surrogate escape")
+
+
+def test_a_surrogate_pair_is_a_character(api_client: TestClient) -> None:
+    # an emoji written as its escaped pair reaches the library, which says the id is unknown
+    text = r'{"findings": [{"sign": "knee-\ud83d\ude00", "side": "left"}]}'
+    response = api_client.post(URL, content=text, headers={"content-type": "application/json"})
+    [error] = _errors(response)
+    assert error["loc"] == ["body", "findings", 0, "sign"]
+    assert "unknown sign 'knee-\U0001f600'" in error["msg"]
+
+
 def test_too_many_findings_is_413_even_with_a_type_error(api_client: TestClient) -> None:
     finding = {"sign": "no-such-sign", "side": "left"}
     body = {"findings": [finding] * (Settings().max_findings + 1), "threshold": "high"}

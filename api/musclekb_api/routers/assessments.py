@@ -61,6 +61,8 @@ async def _read_json_body(request: Request, settings: Settings) -> None:
     request._body = body
     if text:
         parsed = _parse_json(text)
+        if parsed is not _UNREAD and _SURROGATE_ESCAPE.search(text):
+            _check_unicode(parsed)
         if parsed is not _UNREAD:
             if isinstance(parsed, Mapping):  # before anything is checked item by item
                 _check_counts(parsed, settings)
@@ -94,6 +96,47 @@ def _parse_json(text: str) -> object:
             f"{len(long.group())} digits, more than can be read ({limit}); "
             "no field takes a number this long"
         )
+
+
+# a \u escape of a UTF-16 surrogate: the only way a JSON text that is UTF-8 can hold one
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    """``text`` with each unpaired surrogate written as its escape (it cannot be encoded)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_unicode(doc: object) -> None:
+    """422 naming each key and string of the body that holds an unpaired surrogate (``\\ud800``
+    with no low surrogate after it): JSON allows the escape, but it is no character, and
+    pydantic reports it without saying which key or what is wrong."""
+    errors: list[dict[str, Any]] = []
+    todo: list[tuple[object, list[str | int]]] = [(doc, ["body"])]
+    while todo:  # depth first, without recursion (JSON may nest deep)
+        node, loc = todo.pop()
+        if isinstance(node, str):
+            if _LONE_SURROGATE.search(node):
+                errors.append(_unpaired(loc, f"the string '{_shown(node)}'"))
+        elif isinstance(node, list):
+            todo.extend((item, [*loc, i]) for i, item in reversed(list(enumerate(node))))
+        elif isinstance(node, dict):
+            for key in node:
+                if _LONE_SURROGATE.search(key):
+                    errors.append(_unpaired([*loc, _shown(key)], f"the key '{_shown(key)}'"))
+            todo.extend((v, [*loc, _shown(k)]) for k, v in reversed(list(node.items())))
+    if errors:
+        where = "; ".join(f"{'/'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
+        raise ApiProblem(422, "Invalid request", where, errors=errors)
+
+
+def _unpaired(loc: list[str | int], what: str) -> dict[str, Any]:
+    message = (
+        f"{what} holds an unpaired surrogate escape, which is no character: escape a character "
+        "beyond U+FFFF as a pair (\\ud83d\\ude00), or leave it out"
+    )
+    return {"loc": loc, "msg": message, "suggestions": []}
 
 
 def _refuse_body(message: str) -> NoReturn:
