@@ -119,3 +119,44 @@ def test_every_rejection_is_reported_at_once(api_client: TestClient) -> None:
     errors = _errors(api_client.get("/v1/search?q=knee&q=hip&kinds=sign&limit=3&limit=4"))
     assert [e["loc"] for e in errors] == [["query", "q"], ["query", "kinds"], ["query", "limit"]]
     assert errors[1]["suggestions"] == ["kind"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "name"),
+    WITH_PARAMETERS,
+    ids=[f"{m} {p} {n}" for m, p, n in WITH_PARAMETERS],
+)
+def test_a_parameter_that_is_not_utf8_is_refused_not_read_with_replacements(
+    api_client: TestClient, method: str, path: str, name: str
+) -> None:
+    # (a parameter the operation requires is sent twice here: that is reported as well)
+    errors = _errors(_send(api_client, method, path, f"{name}=ab%FFc"))
+    expected = f"{name} is not UTF-8 once percent-decoded (byte 0xFF at 2)"
+    assert [e["loc"] for e in errors if e["msg"].startswith(expected)] == [["query", name]]
+
+
+def test_a_sparql_query_with_a_byte_that_is_not_utf8_does_not_run(
+    api_client: TestClient,
+) -> None:
+    """Before, ``%FF`` in a string became U+FFFD and the query ran, answering another one."""
+    query = "ASK%20%7B%20FILTER(%22%FF%22%20%3D%20%22%EF%BF%BD%22)%20%7D"
+    [error] = _errors(api_client.get(f"/v1/sparql?query={query}"))
+    assert error["loc"] == ["query", "query"]
+    form = api_client.post(
+        "/v1/sparql",
+        content=f"query={query}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 400 and "not UTF-8 once percent-decoded" in form.json()["detail"]
+
+
+def test_utf8_in_parameters_and_paths_is_read(api_client: TestClient) -> None:
+    found = api_client.get("/v1/search?q=caf%C3%A9%20knee+valgus").json()
+    assert found["query"] == "café knee valgus"
+    assert api_client.get("/v1/muscles/caf%C3%A9").status_code == 404
+
+
+def test_a_path_that_is_not_utf8_is_refused(api_client: TestClient) -> None:
+    [error] = _errors(api_client.get("/v1/muscles/glute%FF"))
+    assert error["loc"] == ["path"]
+    assert "byte 0xFF" in error["msg"]

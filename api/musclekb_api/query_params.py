@@ -1,5 +1,6 @@
 """Query parameters: refuse the ones an endpoint does not take, or takes once but was given twice,
-and report a bad one in the same shape as FastAPI's own validation errors.
+or that are not UTF-8 (and a path that is not), and report a bad one in the same shape as
+FastAPI's own validation errors.
 
 Without these checks a misspelt parameter (``/v1/kb/export?fromat=jsonld``) or a repeated one
 (``?kind=muscle&kind=sign``, where FastAPI keeps the last) would be ignored in silence and the
@@ -9,8 +10,10 @@ answer would not be the one asked for.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Collection, Coroutine, Sequence
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +21,54 @@ from fastapi.exceptions import RequestValidationError
 from musclekb.words import normalise
 
 __all__ = ["check_searchable", "invalid_query", "only_parameters"]
+
+
+# a percent-escape of a byte outside ASCII, or such a byte as it is: what may not be UTF-8
+_NON_ASCII = re.compile(rb"%[89a-fA-F][0-9a-fA-F]|[\x80-\xff]")
+
+
+def _not_utf8(request: Request) -> list[Any]:
+    """An error for the path, and for each query parameter, that is not UTF-8 once
+    percent-decoded (the decoding puts U+FFFD in place of each bad byte and goes on, so
+    ``?query=...%FF...`` would run a query other than the one sent)."""
+    errors: list[Any] = []
+    raw_path: bytes = request.scope.get("raw_path") or b""
+    query: bytes = request.scope.get("query_string") or b""
+    if _NON_ASCII.search(raw_path):
+        bad = _bad_byte(unquote_to_bytes(raw_path))
+        if bad is not None:
+            errors.append(
+                {
+                    "type": "value_error",
+                    "loc": ("path",),
+                    "msg": f"the path is not UTF-8 once percent-decoded ({bad}): "
+                    "percent-encode the UTF-8 bytes of each character (é is %C3%A9)",
+                    "input": request.url.path,
+                }
+            )
+    if not _NON_ASCII.search(query):
+        return errors
+    for part in query.split(b"&"):
+        name, _, value = part.partition(b"=")
+        bad = _bad_byte(unquote_to_bytes(value.replace(b"+", b" ")))
+        if bad is not None:
+            param = unquote_to_bytes(name).decode("utf-8", "replace")
+            message = (
+                f"{param} is not UTF-8 once percent-decoded ({bad}): percent-encode the UTF-8 "
+                "bytes of each character (é is %C3%A9)"
+            )
+            shown = unquote_to_bytes(value).decode("utf-8", "backslashreplace")
+            errors.extend(invalid_query(param, shown, message).errors())
+    return errors
+
+
+def _bad_byte(data: bytes) -> str | None:
+    """Where ``data`` stops being UTF-8, or None when it is."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"byte 0x{data[exc.start]:02X} at {exc.start}"
+    return None
 
 
 def check_searchable(q: str) -> None:
@@ -58,7 +109,7 @@ def only_parameters(
     names = sorted(allowed)
 
     async def check(request: Request) -> None:
-        errors: list[Any] = []
+        errors: list[Any] = _not_utf8(request)
         seen: set[str] = set()
         for param, value in request.query_params.multi_items():
             if param not in allowed:

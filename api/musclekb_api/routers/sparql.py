@@ -189,7 +189,15 @@ async def sparql_post(request: Request, store: Store) -> Response:
     if media == SPARQL_QUERY:
         query = text
     elif media == FORM:
-        fields = parse_qs(text, keep_blank_values=True)
+        try:  # strict: a bad byte would otherwise become U+FFFD, and another query would run
+            fields = parse_qs(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError as exc:
+            raise ApiProblem(
+                400,
+                "Invalid request",
+                f"the form is not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02X}"
+                "): percent-encode the UTF-8 bytes of each character (é is %C3%A9)",
+            ) from None
         others = sorted(set(fields) - {"query"})
         if others:
             raise ApiProblem(
