@@ -347,11 +347,17 @@ def test_head_on_a_missing_entity_and_on_a_post_route(api_client: TestClient) ->
     assert api_client.head(URL).status_code == 405
 
 
-def test_a_405_lists_head_beside_get(api_client: TestClient) -> None:
+def test_a_405_lists_head_beside_get_and_says_what_the_path_answers(
+    api_client: TestClient,
+) -> None:
     wrong = api_client.post("/v1/muscles")
     assert wrong.status_code == 405
     assert wrong.headers["allow"] == "GET, HEAD"
-    assert api_client.get(URL).headers["allow"] == "POST"
+    detail = "POST is not allowed on '/v1/muscles'; it answers GET, HEAD"
+    assert wrong.json()["detail"] == detail
+    get = api_client.get(URL)
+    assert get.headers["allow"] == "POST"
+    assert get.json()["detail"] == f"GET is not allowed on {URL!r}; it answers POST"
 
 
 # ---------------------------------------------------------------- slow bodies

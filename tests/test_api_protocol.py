@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from uvicorn.importer import import_from_string
 
-from musclekb_api.protocol import PROTOCOL, ProblemHttpProtocol, unreadable_detail
+from musclekb_api.protocol import ProblemHttpProtocol, unreadable_detail, uvicorn_options
 from musclekb_api.settings import settings_from
 from tests.e2e.harness import live_server
 
@@ -106,6 +106,7 @@ UNREADABLE = {
         "chunk size",
     ),
     "authority form": (b"CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n", "path that starts with '/'"),
+    "http/2 preface": (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "not HTTP/2"),
 }
 
 
@@ -246,8 +247,23 @@ def test_a_head_sent_slowly_but_in_time_is_served(port: int) -> None:
     assert _answers(answer)[0][0] == 200
 
 
+@pytest.mark.parametrize("upgrade", ["websocket", "h2c"])
+def test_an_upgrade_is_answered_as_http_1_1(port: int, upgrade: str) -> None:
+    """No route takes a WebSocket: the request is answered as if the header were not there
+    (uvicorn's WebSocket handling answered a bare, empty 403)."""
+    request = (
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\n"
+        b"Upgrade: %s\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\n\r\n" % upgrade.encode()
+    )
+    [(status, _, body)] = _answers(_exchange(port, request)[0])
+    assert status == 200 and json.loads(body)["status"] == "ok"
+
+
 def test_serve_uses_the_protocol_and_its_limit_is_a_setting() -> None:
-    assert import_from_string(PROTOCOL) is ProblemHttpProtocol
+    options = uvicorn_options()
+    assert import_from_string(options["http"]) is ProblemHttpProtocol
+    assert options["ws"] == "none"
     assert settings_from({}).max_head_bytes == 64 * 1024
     assert settings_from({"MUSCLEKB_MAX_HEAD_BYTES": "8192"}).max_head_bytes == 8192
     with pytest.raises(ValueError, match="MUSCLEKB_MAX_HEAD_BYTES must be a whole number from"):

@@ -182,9 +182,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = detail = str(exc.detail)
+        headers = _allow_head(exc.headers)
         if exc.status_code == 404 and detail == "Not Found":  # no route, or no such file
             detail = not_found(request.url.path)
-        return problem(exc.status_code, title, detail, _allow_head(exc.headers))
+        elif exc.status_code == 405 and headers and "Allow" in headers:
+            detail = (
+                f"{request.method} is not allowed on {request.url.path!r}; "
+                f"it answers {headers['Allow']}"
+            )
+        return problem(exc.status_code, title, detail, headers)
 
 
 def not_found(path: str) -> str:

@@ -34,10 +34,32 @@ from uvicorn.server import ServerState
 from musclekb_api.problems import PROBLEM_JSON
 from musclekb_api.settings import get_settings
 
-__all__ = ["HeadTooLarge", "ProblemHttpProtocol", "unreadable_detail"]
+__all__ = [
+    "PROTOCOL",
+    "HeadTooLarge",
+    "ProblemHttpProtocol",
+    "unreadable_detail",
+    "uvicorn_options",
+]
 
 PROTOCOL = "musclekb_api.protocol:ProblemHttpProtocol"
 """What ``musclekb serve`` gives uvicorn as its ``http`` option."""
+
+
+def uvicorn_options(*, access_log: bool = True, log_level: str = "info") -> dict[str, Any]:
+    """The options ``musclekb serve`` runs uvicorn with (the app by its factory's name, so that
+    each worker process builds its own)."""
+    return {
+        "app": "musclekb_api.app:create_app",
+        "factory": True,
+        "loop": "auto" if sys.platform == "win32" else "uvloop",
+        "http": PROTOCOL,
+        "ws": "none",  # no WebSocket routes: an Upgrade is answered as plain HTTP/1.1
+        "lifespan": "on",
+        "access_log": access_log,
+        "log_level": log_level,
+    }
+
 
 _METHODS = "GET, HEAD, POST or OPTIONS"
 
@@ -57,7 +79,9 @@ def unreadable_detail(exc: BaseException | None) -> str:
     if isinstance(exc, httptools.HttpParserCallbackError) and exc.__context__ is not None:
         cause = exc.__context__
     reason = str(cause).strip() or type(cause).__name__
-    if isinstance(cause, httptools.HttpParserInvalidMethodError):
+    if "PRI" in reason:  # llhttp pauses on the HTTP/2 connection preface, "PRI * HTTP/2.0"
+        advice = "this service speaks HTTP/1.1, not HTTP/2: connect with HTTP/1.1"
+    elif isinstance(cause, httptools.HttpParserInvalidMethodError):
         advice = f"start the request line with a method this service answers: {_METHODS}"
     elif isinstance(cause, httptools.HttpParserInvalidURLError):
         advice = (

@@ -7,7 +7,6 @@ violations; 2 a file cannot be parsed, the directory is missing, or the command 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -313,7 +312,7 @@ def serve(
     import uvicorn
 
     from musclekb.loader import load
-    from musclekb_api.protocol import PROTOCOL
+    from musclekb_api.protocol import uvicorn_options
     from musclekb_api.settings import settings_from
     from musclekb_api.workers import WorkerStartError, balanced_workers_supported, run_workers
 
@@ -328,15 +327,7 @@ def serve(
     except (MuscleKBError, ValueError) as exc:
         _fail(str(exc))
     _check_address(host, port)
-    options = {
-        "app": "musclekb_api.app:create_app",
-        "factory": True,
-        "loop": "auto" if sys.platform == "win32" else "uvloop",
-        "http": PROTOCOL,
-        "lifespan": "on",
-        "access_log": access_log,
-        "log_level": log_level,
-    }
+    options = uvicorn_options(access_log=access_log, log_level=log_level)
     if workers > 1 and balanced_workers_supported():
         typer.echo(f"serving http://{host}:{port} with {workers} worker processes", err=True)
         try:
@@ -346,7 +337,7 @@ def serve(
         except WorkerStartError as exc:
             _fail(str(exc))
         return
-    uvicorn.run(host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
+    uvicorn.run(host=host, port=port, workers=workers, **options)
 
 
 @app.command()

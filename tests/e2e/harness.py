@@ -58,14 +58,15 @@ def live_server(**options: Any) -> Iterator[str]:
     import uvicorn
 
     from musclekb_api.app import create_app
-    from musclekb_api.protocol import PROTOCOL
+    from musclekb_api.protocol import uvicorn_options
 
     port = free_port()
+    # as serve runs it, in this process: the app made here, on asyncio's own loop
+    served = uvicorn_options(log_level="warning")
+    for name in ("app", "factory", "loop"):
+        served.pop(name)
     config = uvicorn.Config(
-        create_app(),
-        host="127.0.0.1",
-        port=port,
-        **{"log_level": "warning", "loop": "asyncio", "http": PROTOCOL, **options},
+        create_app(), host="127.0.0.1", port=port, **{"loop": "asyncio", **served, **options}
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="musclekb-live-server", daemon=True)
