@@ -25,7 +25,7 @@ def _said(kb: musclekb.KnowledgeBase, sentence: str) -> str:
     """The certainty words of a sentence's head (the longest that fits: "probably not" before
     "probably")."""
     words = sorted((text for _, _, text in kb.certainty_words), key=len, reverse=True)
-    found = re.search(f" is ({'|'.join(map(re.escape, words))}) ", sentence)
+    found = re.search(f" (?:is|are) ({'|'.join(map(re.escape, words))}) ", sentence)
     assert found, sentence
     return found.group(1)
 
@@ -72,7 +72,7 @@ def test_sentences_use_the_words_of_the_certainty_they_show(kb: musclekb.Knowled
         for row in [*answer["imbalances"], *answer["states"]]:
             sentence = row["explanation"]["sentences"][0]
             words = _said(kb, sentence)
-            shown = re.search(rf" is {re.escape(words)} [^(]*\((-?[\d.]+)\)", sentence)
+            shown = re.search(rf" (?:is|are) {re.escape(words)} [^(]*\((-?[\d.]+)\)", sentence)
             assert shown, sentence
             assert float(shown.group(1)) == pytest.approx(row["certainty"], abs=0.0051)
             assert words == hedge(float(shown.group(1)), kb.certainty_words), sentence

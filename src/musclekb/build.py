@@ -192,6 +192,7 @@ def build_entities(graph: Graph) -> dict[str, dict[str, m.Entity]]:
             actions=r.ids(s, MK.performs),
             uberon=r.py(s, MK.uberon),
             fma=r.py(s, MK.fma),
+            plural_label=bool(r.py(s, MK.pluralLabel)),
         ),
     )
     read(

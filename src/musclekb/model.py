@@ -87,6 +87,7 @@ class Muscle(Entity):
     actions: tuple[str, ...] = ()
     uberon: str | None = None
     fma: str | None = None
+    plural_label: bool = False  # the label is a plural noun: sentences say "are"
 
 
 @dataclass(frozen=True)

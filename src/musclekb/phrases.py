@@ -173,8 +173,10 @@ class Phrasebook:
         words = hedge(float(shown), self.words)  # the words of the number the sentence shows
         if b.kind == "state":
             state = self.kb.states[b.id]
+            muscle = self.kb.muscles[state.muscle]
+            verb = "are" if muscle.plural_label else "is"
             head = (
-                f"{b.side.capitalize()} {self.kb.muscles[state.muscle].label} is {words} "
+                f"{b.side.capitalize()} {muscle.label} {verb} {words} "
                 f"{self.kb.all('state-kind')[state.state_kind].label} ({shown})"
             )
         else:

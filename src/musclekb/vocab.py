@@ -112,6 +112,7 @@ class MK(DefinedNamespace):
     partOf: URIRef  # part of
     performs: URIRef  # performs
     phase: URIRef  # phase
+    pluralLabel: URIRef  # plural label
     procedure: URIRef  # procedure
     progression: URIRef  # progression
     putsIntoPractice: URIRef  # puts into practice

@@ -1,0 +1,57 @@
+"""A state's sentence agrees with its muscle's label: "right hamstrings are possibly weak", "right
+gluteus medius is probably weak". Whether a label is a plural noun is knowledge
+(``mk:pluralLabel`` in knowledge/anatomy.ttl), so a content author who adds a muscle says so
+there and the sentences follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import musclekb
+from musclekb.model import MuscleState
+
+
+def _sentences_of_every_state(kb: musclekb.KnowledgeBase) -> dict[str, str]:
+    """The first sentence each muscle state gets, over assessments of every sign on the left
+    (a state may be concluded on the other side)."""
+    reasoner = musclekb.Reasoner(kb)
+    out: dict[str, str] = {}
+    for sign in sorted(kb.signs.values(), key=lambda s: s.id):
+        finding = {"sign": sign.id, "side": "left" if sign.lateral else None}
+        for row in reasoner.assess({"findings": [finding]}).to_dict()["states"]:
+            out.setdefault(row["id"], row["explanation"]["sentences"][0])
+    return out
+
+
+def test_a_plural_label_takes_are_and_a_singular_one_is(kb: musclekb.KnowledgeBase) -> None:
+    sentences = _sentences_of_every_state(kb)
+    plural = 0
+    for state_id, sentence in sentences.items():
+        state: MuscleState = kb.states[state_id]
+        muscle = kb.muscles[state.muscle]
+        verb = "are" if muscle.plural_label else "is"
+        side = sentence.split(" ", 1)[0]
+        assert side in ("Left", "Right")
+        assert sentence.startswith(f"{side} {muscle.label} {verb} "), sentence
+        plural += muscle.plural_label
+    assert plural >= 5  # the hamstrings, hip flexors, glutes, quadriceps, calves, ...
+    assert len(sentences) - plural >= 5
+
+
+def test_the_shipped_plural_labels(kb: musclekb.KnowledgeBase) -> None:
+    plural = {m.label for m in kb.muscles.values() if m.plural_label}
+    assert {"hamstrings", "hip flexors", "glutes", "calves", "adductors"} <= plural
+    assert not plural & {"gluteus maximus", "rectus abdominis", "chest", "rotator cuff"}
+    assert all(label.endswith(("s", "ae", "es")) for label in plural), plural
+
+
+def test_the_verb_follows_the_knowledge_base(kb_copy: Path) -> None:
+    path = kb_copy / "anatomy.ttl"
+    text = path.read_text(encoding="utf-8")
+    marked = '    skos:prefLabel "hamstrings"@en ;\n    mk:pluralLabel true ;\n'
+    assert marked in text
+    path.write_text(text.replace(marked, '    skos:prefLabel "hamstrings"@en ;\n'), "utf-8")
+    edited = musclekb.load(kb_copy)
+    assert not edited.muscles["hamstrings"].plural_label
+    sentence = _sentences_of_every_state(edited)["hamstrings-tight"]
+    assert sentence.startswith(("Left hamstrings is ", "Right hamstrings is ")), sentence
