@@ -55,3 +55,26 @@ def test_the_verb_follows_the_knowledge_base(kb_copy: Path) -> None:
     assert not edited.muscles["hamstrings"].plural_label
     sentence = _sentences_of_every_state(edited)["hamstrings-tight"]
     assert sentence.startswith(("Left hamstrings is ", "Right hamstrings is ")), sentence
+
+
+def test_an_imbalance_sentence_names_a_side_only_when_the_imbalance_is_reported_with_one(
+    kb: musclekb.KnowledgeBase,
+) -> None:
+    """A non-lateral imbalance is reported without a side, so its sentence names none either
+    (its belief is kept on the side of its evidence, which the tree still shows)."""
+    reasoner = musclekb.Reasoner(kb)
+    seen = {"none": 0, "side": 0}
+    for sign in sorted(kb.signs.values(), key=lambda s: s.id):
+        finding = {"sign": sign.id, "side": "left" if sign.lateral else None}
+        for row in reasoner.assess({"findings": [finding]}).to_dict()["imbalances"]:
+            head = row["explanation"]["sentences"][0].split(" is ", 1)[0]
+            label = kb.imbalances[row["id"]].label
+            if row["side"] is None:
+                assert head == label, head
+                seen["none"] += 1
+            elif row["side"] in ("left", "right"):
+                assert head == f"{label} ({row['side']})", head
+                seen["side"] += 1
+            else:  # bilateral: the sentence of one side, both being the same
+                assert head in (f"{label} (left)", f"{label} (right)"), head
+    assert seen["none"] >= 3 and seen["side"] >= 10, seen

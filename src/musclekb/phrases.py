@@ -180,7 +180,11 @@ class Phrasebook:
                 f"{self.kb.all('state-kind')[state.state_kind].label} ({shown})"
             )
         else:
-            head = f"{self.kb.imbalances[b.id].label} ({b.side}) is {words} present ({shown})"
+            # a side only for an imbalance found on one side: the belief in a non-lateral one
+            # is kept on the side of its evidence, but the imbalance is reported without one
+            imbalance = self.kb.imbalances[b.id]
+            where = f" ({b.side})" if imbalance.lateral else ""
+            head = f"{imbalance.label}{where} is {words} present ({shown})"
         contributions = b.contributions
         if keys is None:
             keys = [c.flat for c in contributions]
