@@ -82,13 +82,15 @@ def test_an_operation_answers_with_its_own_parameters_and_refuses_an_unknown_one
 
 
 WITH_PARAMETERS = [(m, p, names[0]) for m, p, names in OPERATIONS if names]
-
-
-@pytest.mark.parametrize(
+# each operation that takes parameters, with the first of them
+each_first_parameter = pytest.mark.parametrize(
     ("method", "path", "name"),
     WITH_PARAMETERS,
     ids=[f"{m} {p} {n}" for m, p, n in WITH_PARAMETERS],
 )
+
+
+@each_first_parameter
 def test_a_parameter_given_twice_is_refused(
     api_client: TestClient, method: str, path: str, name: str
 ) -> None:
@@ -121,11 +123,7 @@ def test_every_rejection_is_reported_at_once(api_client: TestClient) -> None:
     assert errors[1]["suggestions"] == ["kind"]
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "name"),
-    WITH_PARAMETERS,
-    ids=[f"{m} {p} {n}" for m, p, n in WITH_PARAMETERS],
-)
+@each_first_parameter
 def test_a_parameter_that_is_not_utf8_is_refused_not_read_with_replacements(
     api_client: TestClient, method: str, path: str, name: str
 ) -> None:
