@@ -171,6 +171,47 @@ def test_a_body_past_the_head_limit_is_not_counted_as_head(port: int) -> None:
     assert answers[0][0] not in (414, 431)
 
 
+@pytest.mark.parametrize(
+    ("broken", "status"),
+    [
+        pytest.param(b"FETCH / HTTP/1.1\r\nHost: x\r\n\r\n", 400, id="unparsable"),
+        pytest.param(
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 2 * LIMIT + b"\r\n\r\n",
+            431,
+            id="head-too-large",
+        ),
+        pytest.param(
+            b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: application/json\r\n\r\nzz\r\n",
+            400,
+            id="body-of-a-waiting-request",
+        ),
+    ],
+)
+def test_a_refusal_comes_after_the_answers_to_the_requests_before_it(
+    port: int, broken: bytes, status: int
+) -> None:
+    """Pipelined: two good requests, then a broken one, in one write. The two are answered, in
+    order, and then the refusal (it was written at once, before them, and they were lost)."""
+    good = [
+        b"GET /v1/muscles/gluteus-medius HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+    ]
+    answers = _answers(_exchange(port, b"".join([*good, broken]))[0])
+    assert [a[0] for a in answers] == [200, 200, status]
+    assert json.loads(answers[0][2])["id"] == "gluteus-medius"
+    assert json.loads(answers[1][2])["status"] == "ok"
+
+
+def test_a_head_that_stops_coming_after_a_pipelined_request_is_408_after_its_answer(
+    port: int,
+) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\n")
+        answer, _ = _closed_after(s)
+    assert [a[0] for a in _answers(answer)] == [200, 408]
+
+
 def test_a_head_within_the_limit_is_served(port: int) -> None:
     headers = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 100) for i in range(20))
     request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers + b"Connection: close\r\n\r\n"

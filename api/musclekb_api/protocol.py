@@ -1,21 +1,24 @@
 """The HTTP/1.1 connection: uvicorn's httptools protocol, with the refusals it makes itself
-answered as problem details too, and a bound on a request's head.
+answered as problem details too, and bounds on a request's head.
 
-uvicorn answers a request it cannot parse (an unknown method, a bad header, a URL over 64 KiB,
-a chunk size that is not hexadecimal, ...) before the application sees it, with a plain-text
-``400 Invalid HTTP request received.``. Here the same refusal is a problem that says what the
-parser found and what to change. uvicorn also takes a request line and headers of any length,
-and parsing a head grows slower the longer it gets: a 40 MiB header took a worker 1.3 s of CPU.
-A head (request line and headers) over ``MUSCLEKB_MAX_HEAD_BYTES`` is refused: when it has come
-whole, or as soon as one read more than that has come without its end: 414 while the request
-line is what is long, 431 otherwise. And uvicorn waits for a head for ever: a connection that
-sends part of one, or nothing at all, stays open, and enough of them leave the server no
-connections to accept. A head that has not ended ``MUSCLEKB_HEAD_TIMEOUT`` seconds after the
-connection opened or the message began is refused with a 408 (or, when nothing came, the
-connection is just closed).
-Either way the connection is closed, since the rest of what the client sends cannot be read.
+- uvicorn answers a request it cannot parse (an unknown method, a bad header, a URL over 64 KiB,
+  a chunk size that is not hexadecimal, ...) before the application sees it, with a plain-text
+  ``400 Invalid HTTP request received.``. Here the same refusal is a problem that says what the
+  parser found and what to change.
+- uvicorn takes a request line and headers of any length, and parsing a head grows slower the
+  longer it gets (a 40 MiB header took a worker 1.3 s of CPU). A head over
+  ``MUSCLEKB_MAX_HEAD_BYTES`` is refused when it has come whole, or as soon as one read more
+  than that has come without its end: 414 while the request line is what is long, else 431.
+- uvicorn waits for a head for ever: a connection that sends part of one, or nothing at all,
+  stays open, and enough of them leave the server no connections to accept. A head that has not
+  ended ``MUSCLEKB_HEAD_TIMEOUT`` seconds after the connection opened or the message began is
+  refused with a 408 (a connection on which nothing came is just closed).
 
-``musclekb serve`` runs uvicorn with ``http="musclekb_api.protocol:ProblemHttpProtocol"``.
+After a refusal the connection is closed, since what the client sends next cannot be read. The
+answers to the requests that came before it on the connection (pipelined) are sent first, and
+the refusal after them.
+
+``musclekb serve`` runs uvicorn with :func:`uvicorn_options`.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from typing import Any
 
 import httptools
 import orjson
+from uvicorn._types import ASGI3Application
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
 from musclekb_api.problems import PROBLEM_JSON
@@ -128,6 +132,8 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         self._begun = 0  # messages begun on this connection
         self._head_bytes = 0
         self._head_timer: asyncio.TimerHandle | None = None
+        self._last_word: bytes | None = None  # a refusal waiting for the answers before it
+        self._running: RequestResponseCycle | None = None  # the request being answered
 
     # ------------------------------------------------------------------ the head's time
 
@@ -165,6 +171,8 @@ class ProblemHttpProtocol(HttpToolsProtocol):
     # ------------------------------------------------------------------ the head's size
 
     def data_received(self, data: bytes) -> None:
+        if self._last_word is not None:  # refused: nothing more is read
+            return
         began = self._begun
         super().data_received(data)
         if not self._in_head or self._begun != began or self.transport.is_closing():
@@ -174,7 +182,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         # at most one read before the refusal)
         self._head_bytes += len(data)
         if self._head_bytes > self._head_limit:
-            self._refuse_head(self._status_for_head(), self._head_bytes)
+            self._refuse_head(self._status_for_head())
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -196,7 +204,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         url_over = len(getattr(self, "url", b"")) > self._head_limit // 2
         return 414 if not self.headers or url_over else 431
 
-    def _refuse_head(self, status: int, size: int) -> None:
+    def _refuse_head(self, status: int) -> None:
         limit = self._head_limit
         if status == 414:
             detail = (
@@ -217,13 +225,15 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         exc = sys.exception()
         cause = exc.__context__ if exc is not None else None
         if isinstance(cause, HeadTooLarge):
-            self._refuse_head(cause.status, cause.size)
+            self._refuse_head(cause.status)
             return
         self._send_problem(400, _problem_bytes(400, unreadable_detail(exc)))
 
     def _send_problem(self, status: int, body: bytes) -> None:
-        if self.transport.is_closing():
+        """Answer ``body`` and close, once the answers to the requests before are sent."""
+        if self.transport.is_closing() or self._last_word is not None:
             return
+        self._stop_head_timer()
         head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode("ascii")]
         for name, value in self.server_state.default_headers:
             head.append(b"%s: %s\r\n" % (name, value))
@@ -231,5 +241,38 @@ class ProblemHttpProtocol(HttpToolsProtocol):
             b"content-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
             % (PROBLEM_JSON.encode("ascii"), len(body))
         )
-        self.transport.write(b"".join(head) + body)
+        self._last_word = b"".join(head) + body
+        self.flow.pause_reading()
+        if not self._answering():
+            self._say_last_word()
+
+    def _answering(self) -> bool:
+        """Whether answers to earlier requests must go before the refusal: one under way, or
+        requests waiting for theirs (pipelined). A waiting request whose body the refusal cut
+        short is dropped: it would wait for the rest for ever."""
+        latest, running = self.cycle, self._running
+        if latest is not None and latest.more_body:  # the refusal falls inside its body
+            if self.pipeline and self.pipeline[0][0] is latest:
+                self.pipeline.popleft()
+            elif latest is running:
+                return False  # the request under way is the broken one: refused at once
+        return bool(self.pipeline) or (running is not None and not running.response_complete)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
+        self._running = cycle
+        super()._start_asgi_task(cycle, app)
+
+    def _say_last_word(self) -> None:
+        assert self._last_word is not None
+        self.transport.write(self._last_word)
         self.transport.close()
+
+    def on_response_complete(self) -> None:
+        if self._last_word is None or self.transport.is_closing():
+            super().on_response_complete()
+        elif self.pipeline:  # the next waiting request is answered before the refusal
+            super().on_response_complete()
+            self.flow.pause_reading()  # resumed by uvicorn to read more: nothing more is read
+        else:
+            self.server_state.total_requests += 1
+            self._say_last_word()
