@@ -173,7 +173,7 @@ class Assessment:
             ReportedImbalance(
                 **row,
                 explanation={
-                    "sentences": self.explainer.sentences(b),
+                    "sentences": self.explainer.sentences(b, row["side"]),
                     "tree": self.explainer.tree(b),
                 },
             )
@@ -379,8 +379,10 @@ class Assessment:
                 out["tree"] = ex.tree(b)
             return out
 
-        def imbalance(b: Belief, refs: Mapping[tuple[str, str], Any]) -> dict[str, Any]:
-            out: dict[str, Any] = {"sentences": ex.sentences(b)}
+        def imbalance(
+            b: Belief, refs: Mapping[tuple[str, str], Any], side: str | None
+        ) -> dict[str, Any]:
+            out: dict[str, Any] = {"sentences": ex.sentences(b, side)}
             if form == "linked":
                 out["tree"] = ex.linked_tree(b, refs)
             elif form == "nested":
@@ -405,8 +407,10 @@ class Assessment:
                 return orjson.Fragment(b'%s,"tree":%s}' % (sentences, js.tree(b)))
             return orjson.Fragment(sentences + b"}")
 
-        def imbalance(b: Belief, refs: Mapping[tuple[str, str], Any]) -> orjson.Fragment:
-            sentences = b'{"sentences":%s' % js.sentences(b)
+        def imbalance(
+            b: Belief, refs: Mapping[tuple[str, str], Any], side: str | None
+        ) -> orjson.Fragment:
+            sentences = b'{"sentences":%s' % js.sentences(b, side)
             if trees:
                 tree = js.tree(b, refs if form == "linked" else None)
                 return orjson.Fragment(b'%s,"tree":%s}' % (sentences, tree))
@@ -428,13 +432,13 @@ class Assessment:
         per_phase: int,
         form: str,
         state: Callable[[Belief], Any],
-        imbalance: Callable[[Belief, Mapping[tuple[str, str], Any]], Any],
+        imbalance: Callable[[Belief, Mapping[tuple[str, str], Any], str | None], Any],
         ref: Callable[[int], Any],
         plan_item: Callable[[Candidate], Any],
     ) -> dict[str, Any]:
         """The result with each explanation written by ``state`` or ``imbalance`` (given the
-        references to the states, made by ``ref`` from a state's index) unless ``form`` is
-        ``none``."""
+        references to the states, made by ``ref`` from a state's index, and the side the
+        imbalance is reported on) unless ``form`` is ``none``."""
         states: list[dict[str, Any]] = []
         refs: dict[tuple[str, str], Any] = {}
         for b in self.state_beliefs:
@@ -447,7 +451,7 @@ class Assessment:
         for b, fields in self._imbalance_rows:
             row = dict(fields)
             if form != "none":
-                row["explanation"] = imbalance(b, refs)
+                row["explanation"] = imbalance(b, refs, fields["side"])
             imbalances.append(row)
         return {
             "imbalances": imbalances,

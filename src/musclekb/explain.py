@@ -43,9 +43,14 @@ class Explainer:
     def sentence(self, b: Belief) -> str:
         return self.phrases.sentence(b)
 
-    def sentences(self, b: Belief) -> list[str]:
-        """The conclusion first, then every state it rests on."""
-        return [self.sentence(x) for x in self.sentence_beliefs(b)]
+    def sentences(self, b: Belief, shown_side: str | None = None) -> list[str]:
+        """The conclusion first, then every state it rests on. ``shown_side``: the side the
+        conclusion is reported on (``bilateral``: its head says the other side is the same)."""
+        out = [self.sentence(x) for x in self.sentence_beliefs(b)]
+        if shown_side == "bilateral":
+            head, alike = self.phrases.alike_heads(b)
+            out[0] = out[0].replace(head, alike, 1)
+        return out
 
     def sentence_beliefs(self, b: Belief) -> list[Belief]:
         """Whose sentences explain ``b``: ``b`` itself, then for an imbalance each muscle state

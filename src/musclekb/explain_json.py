@@ -98,10 +98,15 @@ class JsonExplainer:
         """The belief's sentence as a JSON string."""
         return cast(bytes, self.parts(b)[0])
 
-    def sentences(self, b: Belief) -> bytes:
+    def sentences(self, b: Belief, shown_side: str | None = None) -> bytes:
         """As :meth:`Explainer.sentences`, a JSON array."""
         beliefs = self.explainer.sentence_beliefs(b)
-        return b"[%s]" % b",".join([self.sentence(x) for x in beliefs])
+        out = b"[%s]" % b",".join([self.sentence(x) for x in beliefs])
+        if shown_side == "bilateral":
+            head, alike = self.explainer.phrases.alike_heads(b)
+            # the heads as they are inside a JSON string (the quotes off)
+            out = out.replace(orjson.dumps(head)[1:-1], orjson.dumps(alike)[1:-1], 1)
+        return out
 
     def tree(self, b: Belief, refs: Mapping[tuple[str, str], bytes] | None = None) -> bytes:
         """As :meth:`Explainer.tree` (``refs`` None) or :meth:`Explainer.linked_tree`, with each

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from musclekb.bounded import cached
 from musclekb.cf import fmt
+from musclekb.trace import OPPOSITE
 
 if TYPE_CHECKING:
     from musclekb.kb import KnowledgeBase
@@ -165,6 +166,14 @@ class Phrasebook:
 
     def _write_firing(self, c: Contribution) -> str:
         return f"{' and '.join([self.premise(p) for p in c.premises])} ({self.rule_ref(c)})"
+
+    def alike_heads(self, b: Belief) -> tuple[str, str]:
+        """The head of the sentence of imbalance ``b`` and the same head for when ``b`` is
+        reported alike on both sides (its sentence gives the derivation on one side; the head
+        then says that the other is the same)."""
+        label = self.kb.imbalances[b.id].label
+        other = OPPOSITE.get(b.side, b.side)
+        return f"{label} ({b.side}) is ", f"{label} ({b.side}, and the same on the {other}) is "
 
     def write_sentence(self, b: Belief, keys: list[tuple[object, ...]] | None = None) -> str:
         """The sentence of ``b``, written afresh (:meth:`sentence` keeps it); ``keys``: the
