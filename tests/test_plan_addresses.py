@@ -3,7 +3,7 @@
 For every exercise in the plan: each muscle state it lists is believed, and its weight is the
 state's certainty times the exercise's fit (from the exercise index); every believed state the
 exercise fits is listed; each imbalance it lists is reported, with a weight no larger than the
-imbalance's certainty; and the exercise's score is the sum of the imbalance weights plus the sum of
+imbalance's certainty, under the side it is reported on; and the exercise's score is the sum of the imbalance weights plus the sum of
 the state weights times the plan weight ``state`` (knowledge/planning.ttl), times its context factor (up to the rounding of each weight). A weight
 given to the wrong exercise, or left out, breaks the last equation. The rows are listed in id order
 (then left before right), and the ``why`` lines name the imbalances heaviest first, ties in id
@@ -30,7 +30,8 @@ def _check(reasoner: musclekb.Reasoner, request: dict[str, Any]) -> int:
     a = reasoner.assess(request)
     d = a.derivation
     believed = {k: b.cf for k, b in d.states.items() if b.cf > d.threshold}
-    reported = {(b.id, b.side): b.cf for b, _ in a._reported}
+    # as reported: the side shown (None for a non-lateral imbalance, or "bilateral")
+    reported = {(b.id, side): b.cf for b, side in a._reported}
     fit = reasoner.exercises.fit
     factors = {c.exercise: c.factor for c in a._plan.chosen}
     for item in a.plan:
@@ -66,3 +67,24 @@ def test_case_plan_items_add_up(reasoner: musclekb.Reasoner, case: str) -> None:
 def test_random_plan_items_add_up(kb: musclekb.KnowledgeBase, reasoner: musclekb.Reasoner) -> None:
     checked = sum(_check(reasoner, request) for request in random_requests(kb, 150, seed=11))
     assert checked > 1000  # the requests do reach well-filled plans
+
+
+def test_what_a_plan_item_addresses_is_found_in_the_imbalances_as_reported(
+    kb: musclekb.KnowledgeBase, reasoner: musclekb.Reasoner
+) -> None:
+    """A client joins ``addresses.imbalances`` to ``imbalances`` by (id, side): a non-lateral
+    imbalance has no side in either, one found alike on both sides is ``bilateral`` in both, and
+    its ``why`` line says the same."""
+    shown = {None: 0, "bilateral": 0}
+    for request in random_requests(kb, 60, seed=5):
+        doc = reasoner.assess(request).to_dict()
+        reported = {(row["id"], row["side"]) for row in doc["imbalances"]}
+        for item in doc["plan"]:
+            for row in item["addresses"]["imbalances"]:
+                assert (row["id"], row["side"]) in reported, (item["id"], row)
+                label = kb.imbalances[row["id"]].label
+                if row["side"] in shown:
+                    shown[row["side"]] += 1
+                    where = "" if row["side"] is None else " (both sides)"
+                    assert any(w.startswith(f"addresses {label}{where} at ") for w in item["why"])
+    assert shown[None] > 0 and shown["bilateral"] > 0, shown

@@ -216,8 +216,13 @@ class AddressedOut(_Out):
 
 
 class AddressesOut(_Out):
-    imbalances: list[AddressedOut] = Field(description="Reported imbalances, heaviest first.")
-    states: list[AddressedOut] = Field(description="Believed muscle states, heaviest first.")
+    imbalances: list[AddressedOut] = Field(
+        description="Reported imbalances, each with the side it is reported on (as in "
+        "`imbalances`), in id order; `why` names them heaviest first."
+    )
+    states: list[AddressedOut] = Field(
+        description="Believed muscle states, in id order, then left before right."
+    )
 
 
 class DoseOut(_Out):

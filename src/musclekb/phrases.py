@@ -97,14 +97,15 @@ class Phrasebook:
         """The JSON of a premise's fields, made by ``make`` the first time."""
         return cached(self._json_premises, tuple(p), make, p, self._size)
 
-    def addresses(self, row: tuple[str, str, float]) -> str:
-        """A plan item's line for an imbalance it addresses (``row``: imbalance, side, weight),
-        for example: addresses knee valgus (left) at 0.8."""
+    def addresses(self, row: tuple[str, str | None, float]) -> str:
+        """A plan item's line for an imbalance it addresses (``row``: imbalance, the side it is
+        reported on, weight), for example: addresses knee valgus (left) at 0.8."""
         return cached(self._addresses, row, self._write_addresses, row, self._size)
 
-    def _write_addresses(self, row: tuple[str, str, float]) -> str:
+    def _write_addresses(self, row: tuple[str, str | None, float]) -> str:
         imbalance, side, weight = row
-        return f"addresses {self.kb.imbalances[imbalance].label} ({side}) at {fmt(weight)}"
+        where = "" if side is None else " (both sides)" if side == "bilateral" else f" ({side})"
+        return f"addresses {self.kb.imbalances[imbalance].label}{where} at {fmt(weight)}"
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""

@@ -48,6 +48,8 @@ __all__ = ["Candidate", "PlanResult", "build_plan"]
 _NEUTRAL: Verdict = (1.0, (), ())
 # rows of (id, side, ...) in id order, then left before right
 _BY_ID = itemgetter(0, 1)
+# the sides an imbalance reported with a side stands for (a non-lateral one, for none)
+_SIDES: dict[str | None, tuple[str, ...]] = {None: (), "bilateral": ("left", "right")}
 
 
 # what a plan item addresses, one row per conclusion and side: {"id", "side", "weight"}
@@ -119,7 +121,9 @@ class PlanResult:
     weaker_side: str | None
     index: ExerciseIndex
     states: list[Belief]
-    matches: list[tuple[Belief, Mapping[str, float]]]
+    # each reported imbalance, with the side it is reported on (None when it is not lateral,
+    # "bilateral" when alike on both) and how well each exercise matches it
+    matches: list[tuple[Belief, str | None, Mapping[str, float]]]
     _made: dict[str, Candidate] = field(default_factory=dict, repr=False)
 
     def candidate(self, exercise: str) -> Candidate:
@@ -167,11 +171,11 @@ class PlanResult:
         )
 
     @lazy
-    def _matching(self) -> list[tuple[str, str, float, Mapping[str, float]]]:
-        """(imbalance, side, certainty, exercise -> match) for each reported imbalance, in id
-        order (then left before right)."""
+    def _matching(self) -> list[tuple[str, str | None, float, Mapping[str, float]]]:
+        """(imbalance, side reported, certainty, exercise -> match) for each reported imbalance,
+        in id order (then bilateral, left, right; an imbalance has one kind of side)."""
         return sorted(
-            ((imb.id, imb.side, imb.cf, match) for imb, match in self.matches if match),
+            ((imb.id, side, imb.cf, match) for imb, side, match in self.matches if match),
             key=_BY_ID,
         )
 
@@ -189,14 +193,15 @@ class PlanResult:
         for state, side, cf, fits in self._fitting:
             for ex in wanted & fits.keys():
                 states[ex].append({"id": state, "side": side, "weight": rounded(cf * fits[ex])})
-        for imbalance, side, cf, match in self._matching:
+        for imbalance, shown, cf, match in self._matching:
             for ex in wanted & match.keys():
                 imbalances[ex].append(
-                    {"id": imbalance, "side": side, "weight": rounded(cf * match[ex])}
+                    {"id": imbalance, "side": shown, "weight": rounded(cf * match[ex])}
                 )
         for ex, c in todo.items():
             sides = {row["side"] for row in states[ex]}
-            sides.update(row["side"] for row in imbalances[ex])
+            for row in imbalances[ex]:
+                sides.update(_SIDES.get(row["side"], (row["side"],)))
             c._addresses = (imbalances[ex], states[ex], sides)
 
 
@@ -287,12 +292,13 @@ def _match(
 def build_plan(
     index: ExerciseIndex,
     tables: Tables,
-    reported: list[Belief],
+    reported: list[tuple[Belief, str | None]],
     states: list[Belief],
     ctx: Context,
     weaker: str | None,
 ) -> PlanResult:
-    """Score every exercise that addresses a believed state or a reported imbalance."""
+    """Score every exercise that addresses a believed state or a reported imbalance (each with
+    the side it is reported on)."""
     by_state = index.by_state
     scores: dict[str, float] = defaultdict(float)
     state_weight = index.weights.state
@@ -301,16 +307,16 @@ def build_plan(
         for ex_id, fit in by_state.get(s.id, ()):
             scores[ex_id] += weight * fit
     believed = {(b.id, b.side) for b in states}
-    matches: list[tuple[Belief, Mapping[str, float]]] = []
+    matches: list[tuple[Belief, str | None, Mapping[str, float]]] = []
     components = tables.components
-    for imb in reported:
+    for imb, shown in reported:
         side = imb.side
         held = tuple(c for c in components.get(imb.id, ()) if (c, side) in believed)
         match = _match(index, tables, imb.id, held)
         cf = imb.cf
         for ex_id, value in match.items():
             scores[ex_id] += cf * value
-        matches.append((imb, match))
+        matches.append((imb, shown, match))
     profiles = index.profiles
     verdicts = _verdicts(index, (ctx.equipment, ctx.pain, ctx.level, weaker))
     scored: dict[str, tuple[float, Verdict]] = {}

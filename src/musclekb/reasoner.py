@@ -95,9 +95,7 @@ class Reasoner:
             key=lambda b: (-b.cf, b.id, b.side),
         )
         weaker = self._weaker_side(reported)
-        plan = build_plan(
-            self.exercises, self.tables, [b for b, _ in reported], states, parsed.context, weaker
-        )
+        plan = build_plan(self.exercises, self.tables, reported, states, parsed.context, weaker)
         return Assessment(
             self.kb,
             parsed,
