@@ -4,6 +4,7 @@ spoken to over raw sockets, since these requests are ones no HTTP client library
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -26,6 +27,13 @@ WAIT = 0.5  # seconds a head may take here
 class SmallHeads(ProblemHttpProtocol):
     max_head_bytes = LIMIT
     head_timeout = WAIT
+    send_timeout = WAIT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # a small kernel buffer, so that an answer a client does not read waits in the
+        # server's own (on loopback the kernel would otherwise hold megabytes of it)
+        transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        super().connection_made(transport)
 
 
 @pytest.fixture(scope="module")
@@ -301,6 +309,38 @@ def test_an_upgrade_is_answered_as_http_1_1(port: int, upgrade: str) -> None:
     assert status == 200 and json.loads(body)["status"] == "ok"
 
 
+def _export(port: int, read_after: float) -> tuple[int, int]:
+    """Ask for the whole graph (megabytes), read nothing for ``read_after`` seconds, then all
+    that comes: the bytes of the body announced and of the body received."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the kernel holds little
+        s.connect(("127.0.0.1", port))
+        s.sendall(b"GET /v1/kb/export?format=ntriples HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(read_after)
+        s.settimeout(5)
+        raw = b""
+        try:
+            while b"\r\n\r\n" not in raw or len(raw) < len(raw.split(b"\r\n\r\n")[0]) + 4 + int(
+                re.search(rb"(?i)content-length: *(\d+)", raw).group(1)  # type: ignore[union-attr]
+            ):
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    break
+                raw += chunk
+        except (ConnectionResetError, TimeoutError):
+            pass
+    head, _, body = raw.partition(b"\r\n\r\n")
+    match = re.search(rb"(?i)content-length: *(\d+)", head)
+    return (int(match.group(1)) if match else -1), len(body)
+
+
+def test_a_client_that_stops_reading_is_dropped_after_the_send_timeout(port: int) -> None:
+    announced, received = _export(port, read_after=0)
+    assert announced > 1_000_000 and received == announced  # one that reads gets it all
+    announced, received = _export(port, read_after=WAIT * 6)
+    assert received < announced  # dropped: what waited for it went with the connection
+
+
 def test_serve_uses_the_protocol_and_its_limit_is_a_setting() -> None:
     options = uvicorn_options()
     assert import_from_string(options["http"]) is ProblemHttpProtocol
@@ -310,6 +350,8 @@ def test_serve_uses_the_protocol_and_its_limit_is_a_setting() -> None:
     with pytest.raises(ValueError, match="MUSCLEKB_MAX_HEAD_BYTES must be a whole number from"):
         settings_from({"MUSCLEKB_MAX_HEAD_BYTES": "10"})
     assert settings_from({}).head_timeout == 10.0
+    assert settings_from({}).send_timeout == 60.0
+    assert settings_from({"MUSCLEKB_SEND_TIMEOUT": "5"}).send_timeout == 5.0
     assert settings_from({"MUSCLEKB_HEAD_TIMEOUT": "2.5"}).head_timeout == 2.5
     with pytest.raises(ValueError, match=r"MUSCLEKB_HEAD_TIMEOUT must be a number from 0\.1"):
         settings_from({"MUSCLEKB_HEAD_TIMEOUT": "0"})

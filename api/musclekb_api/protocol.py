@@ -13,6 +13,11 @@ answered as problem details too, and bounds on a request's head.
   stays open, and enough of them leave the server no connections to accept. A head that has not
   ended ``MUSCLEKB_HEAD_TIMEOUT`` seconds after the connection opened or the message began is
   refused with a 408 (a connection on which nothing came is just closed).
+- uvicorn writes an answer whole into the connection's buffer and keeps it there for as long as
+  the client takes to read it: a client that stops reading holds an assessment (up to a few
+  MiB) or the graph's export in memory for ever, and thousands of them exhaust it. When the
+  client has taken nothing of what waits for ``MUSCLEKB_SEND_TIMEOUT`` seconds, the connection
+  is dropped, and what waits with it.
 
 After a refusal the connection is closed, since what the client sends next cannot be read. The
 answers to the requests that came before it on the connection (pipelined) are sent first, and
@@ -110,11 +115,13 @@ def _problem_bytes(status: int, detail: str, **extra: object) -> bytes:
 class ProblemHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol whose own refusals are problem details (see the module).
 
-    ``max_head_bytes`` and ``head_timeout``: the bounds on a head's size and on the time it may
-    take to come; None (the default) takes the settings' values when the connection opens."""
+    ``max_head_bytes``, ``head_timeout`` and ``send_timeout``: the bounds on a head's size, on
+    the time it may take to come, and on the time a client may take nothing of what waits for it;
+    None (the default) takes the settings' values when the connection opens."""
 
     max_head_bytes: int | None = None
     head_timeout: float | None = None
+    send_timeout: float | None = None
 
     def __init__(
         self,
@@ -125,9 +132,13 @@ class ProblemHttpProtocol(HttpToolsProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         settings = get_settings()
-        limit, timeout = self.max_head_bytes, self.head_timeout
+        limit, timeout, send = self.max_head_bytes, self.head_timeout, self.send_timeout
         self._head_limit = settings.max_head_bytes if limit is None else limit
         self._head_timeout = settings.head_timeout if timeout is None else timeout
+        self._send_timeout = settings.send_timeout if send is None else send
+        self._send_timer: asyncio.TimerHandle | None = None
+        self._send_left = 0  # bytes waiting for the client when it last took some
+        self._send_since = 0.0  # when that was
         self._in_head = False  # from a message's first byte to the end of its headers
         self._begun = 0  # messages begun on this connection
         self._head_bytes = 0
@@ -143,6 +154,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
+        self._stop_send_watch()
         super().connection_lost(exc)
 
     def _start_head_timer(self) -> None:
@@ -167,6 +179,39 @@ class ProblemHttpProtocol(HttpToolsProtocol):
             "(MUSCLEKB_HEAD_TIMEOUT); send the request whole, at once"
         )
         self._send_problem(408, _problem_bytes(408, detail))
+
+    # ------------------------------------------------------------------ a client that stops reading
+
+    def pause_writing(self) -> None:
+        """The transport holds more than its high-water mark: watch that the client takes it."""
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_left = self.transport.get_write_buffer_size()
+            self._send_since = self.loop.time()
+            self._send_timer = self.loop.call_later(self._send_timeout / 4, self._check_send)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._stop_send_watch()
+
+    def _stop_send_watch(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _check_send(self) -> None:
+        """Drop the connection when the client has taken nothing for the send time-out (a
+        transport closed after its answer still holds what waits, so it is watched too)."""
+        self._send_timer = None
+        left, now = self.transport.get_write_buffer_size(), self.loop.time()
+        if left == 0:
+            return
+        if left < self._send_left:
+            self._send_left, self._send_since = left, now
+        elif now - self._send_since >= self._send_timeout:
+            self.transport.abort()
+            return
+        self._send_timer = self.loop.call_later(self._send_timeout / 4, self._check_send)
 
     # ------------------------------------------------------------------ the head's size
 

@@ -29,6 +29,8 @@ class Settings:
     414 when the request line is what is long, else 431; ``musclekb_api.protocol``).
     ``MUSCLEKB_HEAD_TIMEOUT``: seconds a request line and headers may take to arrive, from the
     connection's opening or the request's first byte (longer: 408, or closed when nothing came).
+    ``MUSCLEKB_SEND_TIMEOUT``: seconds a client may take nothing of an answer that waits for it
+    before the connection is dropped.
     ``MUSCLEKB_BODY_TIMEOUT``: seconds a request body may take to arrive (longer: 408).
     ``MUSCLEKB_MAX_FINDINGS`` / ``MUSCLEKB_MAX_MEASUREMENTS``: most findings and measurements in
     one assessment (more: 413).
@@ -63,6 +65,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     max_head_bytes: int = 64 * 1024
     head_timeout: float = 10.0
+    send_timeout: float = 60.0
     body_timeout: float = 10.0
     max_findings: int = 200
     max_measurements: int = 200
@@ -146,6 +149,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         max_body_bytes=_read(env, "MUSCLEKB_MAX_BODY_BYTES", int, d.max_body_bytes, 64),
         max_head_bytes=_read(env, "MUSCLEKB_MAX_HEAD_BYTES", int, d.max_head_bytes, 1024, _INT32),
         head_timeout=_read(env, "MUSCLEKB_HEAD_TIMEOUT", float, d.head_timeout, 0.1, _HOUR),
+        send_timeout=_read(env, "MUSCLEKB_SEND_TIMEOUT", float, d.send_timeout, 0.1, _HOUR),
         body_timeout=_read(env, "MUSCLEKB_BODY_TIMEOUT", float, d.body_timeout, 0.1, _HOUR),
         max_findings=_read(env, "MUSCLEKB_MAX_FINDINGS", int, d.max_findings, 0),
         max_measurements=_read(env, "MUSCLEKB_MAX_MEASUREMENTS", int, d.max_measurements, 0),
