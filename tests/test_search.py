@@ -21,7 +21,6 @@ from musclekb.search import (
     SearchIndex,
     _edit_distance,
     normalise,
-    stem,
 )
 
 CASES = sorted((Path(__file__).parent / "cases" / "search").glob("*.yaml"))
@@ -64,27 +63,6 @@ def test_case(path: Path, index: SearchIndex, kb: musclekb.KnowledgeBase) -> Non
 
 
 # ---------------------------------------------------------------------- normalising
-
-
-@pytest.mark.parametrize(
-    ("word", "stemmed"),
-    [
-        ("knees", "knee"),
-        ("injuries", "injury"),
-        ("stretches", "stretch"),
-        ("boxes", "box"),
-        ("presses", "press"),
-        ("glutes", "glute"),
-        ("gluteus", "gluteus"),
-        ("press", "press"),
-        ("pelvis", "pelvis"),
-        ("abs", "abs"),
-        ("ies", "ies"),
-        ("knee", "knee"),
-    ],
-)
-def test_stem(word: str, stemmed: str) -> None:
-    assert stem(word) == stemmed
 
 
 def test_normalise_folds_case_accents_punctuation_and_apostrophes() -> None:
