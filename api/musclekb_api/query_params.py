@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 
 from musclekb.words import normalise
 
-__all__ = ["check_searchable", "invalid_query", "only_parameters"]
+__all__ = ["check_searchable", "invalid_query", "not_utf8", "only_parameters"]
 
 
 # a percent-escape of a byte outside ASCII, or such a byte as it is: what may not be UTF-8
@@ -35,39 +35,33 @@ def _not_utf8(request: Request) -> list[Any]:
     raw_path: bytes = request.scope.get("raw_path") or b""
     query: bytes = request.scope.get("query_string") or b""
     if _NON_ASCII.search(raw_path):
-        bad = _bad_byte(unquote_to_bytes(raw_path))
-        if bad is not None:
+        message = not_utf8("the path", unquote_to_bytes(raw_path))
+        if message is not None:
             errors.append(
-                {
-                    "type": "value_error",
-                    "loc": ("path",),
-                    "msg": f"the path is not UTF-8 once percent-decoded ({bad}): "
-                    "percent-encode the UTF-8 bytes of each character (é is %C3%A9)",
-                    "input": request.url.path,
-                }
+                {"type": "value_error", "loc": ("path",), "msg": message, "input": request.url.path}
             )
     if not _NON_ASCII.search(query):
         return errors
     for part in query.split(b"&"):
         name, _, value = part.partition(b"=")
-        bad = _bad_byte(unquote_to_bytes(value.replace(b"+", b" ")))
-        if bad is not None:
-            param = unquote_to_bytes(name).decode("utf-8", "replace")
-            message = (
-                f"{param} is not UTF-8 once percent-decoded ({bad}): percent-encode the UTF-8 "
-                "bytes of each character (é is %C3%A9)"
-            )
+        param = unquote_to_bytes(name).decode("utf-8", "replace")
+        message = not_utf8(param, unquote_to_bytes(value.replace(b"+", b" ")))
+        if message is not None:
             shown = unquote_to_bytes(value).decode("utf-8", "backslashreplace")
             errors.extend(invalid_query(param, shown, message).errors())
     return errors
 
 
-def _bad_byte(data: bytes) -> str | None:
-    """Where ``data`` stops being UTF-8, or None when it is."""
+def not_utf8(what: str, data: bytes) -> str | None:
+    """What to say of ``what`` (a parameter, the path, a form) when ``data``, its bytes once
+    percent-decoded, are not UTF-8; None when they are."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return f"byte 0x{data[exc.start]:02X} at {exc.start}"
+        return (
+            f"{what} is not UTF-8 once percent-decoded (byte 0x{data[exc.start]:02X} at "
+            f"{exc.start}): percent-encode the UTF-8 bytes of each character (é is %C3%A9)"
+        )
     return None
 
 

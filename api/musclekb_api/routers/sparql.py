@@ -9,7 +9,7 @@ refused; time, row and size limits come from the settings (see ``graphstore``).
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
@@ -18,7 +18,7 @@ from musclekb_api.examples import EXAMPLES
 from musclekb_api.graphstore import RESULTS_JSON, GraphStore
 from musclekb_api.negotiation import preferred_media
 from musclekb_api.problems import ApiProblem, problem_doc
-from musclekb_api.query_params import only_parameters
+from musclekb_api.query_params import not_utf8, only_parameters
 from musclekb_api.state import Store, current_settings
 
 __all__ = ["router"]
@@ -189,15 +189,11 @@ async def sparql_post(request: Request, store: Store) -> Response:
     if media == SPARQL_QUERY:
         query = text
     elif media == FORM:
-        try:  # strict: a bad byte would otherwise become U+FFFD, and another query would run
-            fields = parse_qs(text, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError as exc:
-            raise ApiProblem(
-                400,
-                "Invalid request",
-                f"the form is not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02X}"
-                "): percent-encode the UTF-8 bytes of each character (é is %C3%A9)",
-            ) from None
+        # checked first: parse_qs puts U+FFFD in place of a bad byte, and another query runs
+        message = not_utf8("the form", unquote_to_bytes(text.replace("+", " ")))
+        if message is not None:
+            raise ApiProblem(400, "Invalid request", message)
+        fields = parse_qs(text, keep_blank_values=True)
         others = sorted(set(fields) - {"query"})
         if others:
             raise ApiProblem(
