@@ -288,13 +288,13 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         )
         self._last_word = b"".join(head) + body
         self.flow.pause_reading()
-        if not self._answering():
+        if not self._answers_before_refusal():
             self._say_last_word()
 
-    def _answering(self) -> bool:
-        """Whether answers to earlier requests must go before the refusal: one under way, or
-        requests waiting for theirs (pipelined). A waiting request whose body the refusal cut
-        short is dropped: it would wait for the rest for ever."""
+    def _answers_before_refusal(self) -> bool:
+        """Drop a waiting request whose body the refusal cut short (it would wait for the rest
+        for ever); then whether answers to earlier requests must go before the refusal: one
+        under way, or requests waiting for theirs (pipelined)."""
         latest, running = self.cycle, self._running
         if latest is not None and latest.more_body:  # the refusal falls inside its body
             if self.pipeline and self.pipeline[0][0] is latest:
