@@ -475,6 +475,16 @@ def test_type_errors_and_unknown_ids_are_reported_together(api_client: TestClien
     assert "cause-dominant-side" in by_place["context", "causes", 0]["suggestions"]
 
 
+def test_a_sign_named_as_people_say_it_is_suggested(api_client: TestClient) -> None:
+    """A name close to a synonym ("knee caves in") is refused, with the sign it is close to
+    first in the suggestions and in the message."""
+    body = {"findings": [{"sign": "knee cave", "side": "left"}]}
+    response = api_client.post(URL, json=body)
+    (error,) = _errors(response)
+    assert error["suggestions"][0] == KNEE_IN
+    assert KNEE_IN in response.json()["detail"]
+
+
 def test_a_place_with_a_type_error_is_named_once(api_client: TestClient) -> None:
     body = {"findings": [{"sign": KNEE_IN, "side": "left", "seen": True}]}
     errors = _errors(api_client.post(URL, json=body))

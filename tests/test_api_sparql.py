@@ -151,6 +151,28 @@ def test_updates_are_refused(api_client: TestClient, query: str) -> None:
         assert "read-only" in _problem(response, 403)["detail"]
 
 
+UPDATE_OPERATIONS = {
+    # the SPARQL 1.1 protocol's update operation, in each way a client may ask for it
+    "form field": lambda c, u: c.post(URL, data={"update": u}),
+    "form field beside a query": lambda c, u: c.post(URL, data={"update": u, "query": "ASK {}"}),
+    "sparql-update body": lambda c, u: c.post(
+        URL, content=u, headers={"Content-Type": "application/sparql-update; charset=utf-8"}
+    ),
+    "GET parameter": lambda c, u: c.get(URL, params={"update": u}),
+    "POST parameter": lambda c, u: c.post(URL, params={"update": u}, data={"query": "ASK {}"}),
+}
+
+
+@pytest.mark.parametrize("how", UPDATE_OPERATIONS)
+def test_the_update_operation_is_refused_as_read_only(api_client: TestClient, how: str) -> None:
+    """Not a 400 for an unknown field, a 415 or a 422 for an unknown parameter: the update is
+    understood, and refused as an update in a query is."""
+    response = UPDATE_OPERATIONS[how](api_client, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    problem = _problem(response, 403)
+    assert problem["title"] == "Read-only SPARQL endpoint"
+    assert "read-only" in problem["detail"] and "update operation" in problem["detail"]
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 import musclekb
-from musclekb.search import SearchIndex
 from musclekb_api.compression import Compression
 from musclekb_api.conditional import ConditionalGet
 from musclekb_api.cors import Cors
@@ -72,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.reasoner = musclekb.Reasoner(
             app.state.kb, table_entries=chosen.table_entries, max_suggested=chosen.max_problems
         )
-        app.state.search_index = SearchIndex.build(app.state.kb)
+        app.state.search_index = app.state.kb.search_index
         app.state.store = GraphStore(app.state.kb, chosen)
         # Everything built so far lives as long as the process: keep the cyclic garbage
         # collector from walking it on every collection (long pauses with a large graph).

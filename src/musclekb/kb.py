@@ -19,6 +19,8 @@ from musclekb.report import Violation
 if TYPE_CHECKING:
     import networkx as nx
 
+    from musclekb.search import SearchIndex
+
 __all__ = ["KnowledgeBase", "KnowledgeInfo"]
 
 E = TypeVar("E", bound=m.Entity)
@@ -80,6 +82,14 @@ class KnowledgeBase:
         from musclekb.projection import project
 
         return project(self)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """Every entity's names indexed for forgiving search (case, word order, plurals, typos,
+        synonyms), built at first use; it also finds the closest ids to an unknown one."""
+        from musclekb.search import SearchIndex
+
+        return SearchIndex.build(self)
 
     # ------------------------------------------------------------------ typed access
 

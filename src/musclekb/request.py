@@ -1,15 +1,15 @@
 """Assessment requests: findings, measurements and context, parsed and checked against the knowledge base.
 
-Every problem is collected (unknown ids with the closest valid ones, a side on a non-lateral sign,
-a sign both present and absent on one side, missing or negative measure values, ...) and raised
-together as :class:`~musclekb.errors.AssessmentInputError`. The closest ids are looked for only
+Every problem is collected (unknown ids with the closest valid ones, which are what a forgiving
+search for the unknown name finds first, so that "knee cave" gets the sign known as "knee caves
+in"; a side on a non-lateral sign, a sign both present and absent on one side, missing or negative
+measure values, ...) and raised together as :class:`~musclekb.errors.AssessmentInputError`. The closest ids are looked for only
 for the first ``max_suggested`` problems: a request of thousands of unknown ids would otherwise
 cost a search through every id for each.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,8 +102,7 @@ class _Collector:
                 return by_label[0]
         close: list[str] = []
         if len(self.problems) < self.suggest:
-            ids = [i for k in kinds for i in self.kb.all(k)]
-            close = difflib.get_close_matches(value, ids, n=3, cutoff=0.5)
+            close = self.kb.search_index.suggest(value, kinds)
         self.add(where, f"unknown {what} {value!r}", close)
         return None
 

@@ -72,6 +72,8 @@ __all__ = ["DEFAULT_MIN_SCORE", "KIND_ORDER", "Hit", "SearchIndex", "normalise",
 DEFAULT_MIN_SCORE = 0.3
 
 #: The order in which kinds are ranked when two results score the same.
+SUGGEST_MAX_CHARS = 200  # longer than any name, and than the search endpoint takes
+SUGGEST_MIN_SCORE = 0.4  # below it, a match rests on a common word ("no", "left") only
 KIND_ORDER = (
     "muscle", "pair", "test", "sign", "measure", "imbalance", "cause", "exercise", "rule", "source",
 )  # fmt: skip
@@ -285,15 +287,22 @@ class SearchIndex:
             for score, name in ranked
         ]
 
-    def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
-        """Up to ``n`` ids (of ``kind``, if given) closest to ``text``, for error messages."""
-        kinds = None if kind is None else (kind,)
-        found = [hit.id for hit in self.search(text, kinds, limit=n, min_score=0.2)]
+    def suggest(
+        self, text: str, kinds: str | Collection[str] | None = None, n: int = 3
+    ) -> list[str]:
+        """Up to ``n`` ids (of ``kinds``, one kind or several, if given) closest to ``text``, for
+        error messages: what a search for ``text`` finds first, else the ids spelt most alike.
+        A text longer than :data:`SUGGEST_MAX_CHARS` is not a name mistyped: it gets none."""
+        if len(text) > SUGGEST_MAX_CHARS:
+            return []
+        wanted = (kinds,) if isinstance(kinds, str) else kinds
+        found = [hit.id for hit in self.search(text, wanted, limit=n, min_score=SUGGEST_MIN_SCORE)]
         if found:
             return found
-        pool = (
-            self._ids_by_kind.get(kind, []) if kind is not None else [e.id for e in self._entities]
-        )
+        if wanted is None:
+            pool = [e.id for e in self._entities]
+        else:
+            pool = [i for kind in wanted for i in self._ids_by_kind.get(kind, [])]
         return difflib.get_close_matches(text, pool, n=n, cutoff=0.5)
 
     # ------------------------------------------------------------------ matching

@@ -2,20 +2,20 @@
 
 ``GET /v1/sparql?query=...``, or ``POST`` with a form (``query=...``) or an
 ``application/sparql-query`` body. SELECT and ASK answer in SPARQL JSON results; CONSTRUCT and
-DESCRIBE in Turtle (or N-Triples when the Accept header asks for it). Updates and ``SERVICE`` are
-refused; time, row and size limits come from the settings (see ``graphstore``).
+DESCRIBE in Turtle (or N-Triples when the Accept header asks for it). Updates (in a query, or as
+the protocol's update operation) and ``SERVICE`` are refused (403); time, row and size limits come from the settings (see ``graphstore``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 from urllib.parse import parse_qs, unquote_to_bytes
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from musclekb_api.bodies import read_body
 from musclekb_api.examples import EXAMPLES
-from musclekb_api.graphstore import RESULTS_JSON, GraphStore
+from musclekb_api.graphstore import RESULTS_JSON, GraphStore, SparqlForbidden
 from musclekb_api.negotiation import preferred_media
 from musclekb_api.problems import ApiProblem, problem_doc
 from musclekb_api.query_params import not_utf8, only_parameters
@@ -27,6 +27,22 @@ router = APIRouter(prefix="/v1/sparql", tags=["sparql"])
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+def _refuse_update(how: str) -> NoReturn:
+    """The SPARQL 1.1 protocol's update operation (``how`` it was asked for), refused as an
+    update in a query is: the endpoint is read-only."""
+    raise SparqlForbidden(
+        f"this endpoint is read-only: the SPARQL update operation ({how}) is refused; "
+        "send a SELECT, ASK, CONSTRUCT or DESCRIBE query as 'query'"
+    )
+
+
+async def _no_update_parameter(request: Request) -> None:
+    """An ``update`` query parameter is an update asked for, not a misspelt parameter."""
+    if "update" in request.query_params:
+        _refuse_update("an 'update' parameter")
 
 
 GRAPH_ANSWERS = ("text/turtle", "application/n-triples")
@@ -72,8 +88,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "SPARQL syntax error",
         "the query does not parse: error at 1:8: ...",
     ),
-    403: _problem(
-        403, "Read-only SPARQL endpoint", "this endpoint is read-only: SPARQL updates are refused"
+    403: problem_doc(
+        403,
+        "An update (in the query, as an `update` form field or parameter, or as an "
+        "`application/sparql-update` body), or a federated query (`SERVICE`).",
+        "Read-only SPARQL endpoint",
+        "this endpoint is read-only: SPARQL updates are refused",
     ),
     422: _problem(
         422,
@@ -135,7 +155,7 @@ async def _run(store: GraphStore, query: str, accept: str | None) -> Response:
     "",
     summary="Run a read-only SPARQL query (query string)",
     response_class=Response,
-    dependencies=[Depends(only_parameters(("query",)))],
+    dependencies=[Depends(_no_update_parameter), Depends(only_parameters(("query",)))],
     responses=RESPONSES,
 )
 async def sparql_get(
@@ -158,7 +178,7 @@ async def sparql_get(
     "",
     summary="Run a read-only SPARQL query (form or application/sparql-query body)",
     response_class=Response,
-    dependencies=[Depends(only_parameters(()))],
+    dependencies=[Depends(_no_update_parameter), Depends(only_parameters(()))],
     responses=RESPONSES,
     openapi_extra={
         "requestBody": {
@@ -188,12 +208,16 @@ async def sparql_post(request: Request, store: Store) -> Response:
         raise ApiProblem(400, "Invalid request", f"the body is not UTF-8: {exc}") from None
     if media == SPARQL_QUERY:
         query = text
+    elif media == SPARQL_UPDATE:
+        _refuse_update(f"an {SPARQL_UPDATE} body")
     elif media == FORM:
         # checked first: parse_qs puts U+FFFD in place of a bad byte, and another query runs
         message = not_utf8("the form", unquote_to_bytes(text.replace("+", " ")))
         if message is not None:
             raise ApiProblem(400, "Invalid request", message)
         fields = parse_qs(text, keep_blank_values=True)
+        if "update" in fields:
+            _refuse_update("an 'update' form field")
         others = sorted(set(fields) - {"query"})
         if others:
             raise ApiProblem(
