@@ -30,7 +30,8 @@ Words are weighted by rarity, ``log(1 + N / df)`` over the N entities (a word in
 as ``in`` or ``of``, counts little), and a query word the index lacks as the rarest. A function
 word of a query (``how``, ``do``, ``my``: :data:`musclekb.words.FUNCTION_WORDS`) weighs 0.05
 whether the index has it or not, so "how to do a glute bridge" finds the bridge, not a source
-titled "How do I ...". For one name of an entity, *recall* R is the weighted share of
+titled "How do I ...". A query of function words only ("a", "how to") looks for nothing and
+finds nothing. For one name of an entity, *recall* R is the weighted share of
 the query's words found in the name (each at its best similarity) and *precision* P the weighted
 share of the name's words found in the query.
 
@@ -276,8 +277,8 @@ class SearchIndex:
         """
         allowed = self._check_kinds(kinds)
         words = tuple(_words(query))
-        if not words:
-            return []
+        if all(word in FUNCTION_WORDS for word in words):
+            return []  # nothing looked for: only the words wrapped around it ("how to", "a")
         ranked = self._ranked(words, allowed, min_score)
         if limit is not None:
             ranked = ranked[:limit]
