@@ -133,6 +133,10 @@ def test_a_request_the_parser_refuses_is_a_problem_that_says_why(
     assert expected in detail
     # refused, not failed: nothing is logged as an error (a body cut short included)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # one line that says why, in place of uvicorn's, which does not
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert [m for m in messages if "refused with 400: " + detail in m], messages
+    assert "Invalid HTTP request received." not in messages
 
 
 def test_a_head_over_the_limit_in_one_piece_is_431(port: int) -> None:

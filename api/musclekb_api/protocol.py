@@ -19,7 +19,9 @@ answered as problem details too, and bounds on a request's head.
   client has taken nothing of what waits for ``MUSCLEKB_SEND_TIMEOUT`` seconds, the connection
   is dropped, and what waits with it.
 
-After a refusal the connection is closed, since what the client sends next cannot be read. The
+Each refusal is logged as a warning naming the client, the status and the reason (in place of
+uvicorn's ``Invalid HTTP request received.``, which gives none of them). After a refusal the
+connection is closed, since what the client sends next cannot be read. The
 answers to the requests that came before it on the connection (pipelined) are sent first, and
 the refusal after them.
 
@@ -29,6 +31,7 @@ the refusal after them.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from http import HTTPStatus
 from typing import Any
@@ -53,6 +56,19 @@ __all__ = [
 
 PROTOCOL = "musclekb_api.protocol:ProblemHttpProtocol"
 """What ``musclekb serve`` gives uvicorn as its ``http`` option."""
+
+_UVICORN_REFUSAL = "Invalid HTTP request received."  # what uvicorn logs, saying not why
+
+
+def _not_uvicorns_refusal(record: logging.LogRecord) -> bool:
+    return record.msg != _UVICORN_REFUSAL
+
+
+_LOG = logging.getLogger("uvicorn.error.http")
+"""The connections' logger, under uvicorn's (whose level and handlers it follows), less the line
+uvicorn logs for every request it cannot parse: the refusal logs one that names the client, the
+status and the reason."""
+_LOG.addFilter(_not_uvicorns_refusal)
 
 
 def uvicorn_options(*, access_log: bool = True, log_level: str = "info") -> dict[str, Any]:
@@ -131,6 +147,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
+        self.logger = _LOG
         settings = get_settings()
         limit, timeout, send = self.max_head_bytes, self.head_timeout, self.send_timeout
         self._head_limit = settings.max_head_bytes if limit is None else limit
@@ -178,7 +195,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
             f"the request line and headers did not all arrive within {self._head_timeout:g} s "
             "(MUSCLEKB_HEAD_TIMEOUT); send the request whole, at once"
         )
-        self._send_problem(408, _problem_bytes(408, detail))
+        self._send_problem(408, detail)
 
     # ------------------------------------------------------------------ a client that stops reading
 
@@ -261,7 +278,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
                 f"the request's headers are over {limit} bytes (MUSCLEKB_MAX_HEAD_BYTES) "
                 f"with the request line; send fewer or shorter headers"
             )
-        self._send_problem(status, _problem_bytes(status, detail, limit=limit))
+        self._send_problem(status, detail, limit=limit)
 
     # ------------------------------------------------------------------ refusals
 
@@ -272,12 +289,16 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         if isinstance(cause, HeadTooLarge):
             self._refuse_head(cause.status)
             return
-        self._send_problem(400, _problem_bytes(400, unreadable_detail(exc)))
+        self._send_problem(400, unreadable_detail(exc))
 
-    def _send_problem(self, status: int, body: bytes) -> None:
-        """Answer ``body`` and close, once the answers to the requests before are sent."""
+    def _send_problem(self, status: int, detail: str, **extra: object) -> None:
+        """Answer a problem (``detail``, and ``extra`` fields) and close, once the answers to
+        the requests before are sent; the refusal is logged as a warning, with its reason."""
         if self.transport.is_closing() or self._last_word is not None:
             return
+        client = f"{self.client[0]}:{self.client[1]} - " if self.client else ""
+        self.logger.warning("%srefused with %d: %s", client, status, detail)
+        body = _problem_bytes(status, detail, **extra)
         self._stop_head_timer()
         head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode("ascii")]
         for name, value in self.server_state.default_headers:
