@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from musclekb.assessment import Assessment
+from musclekb.cf import rounded
 from musclekb.engine import ForwardEngine
 from musclekb.errors import AssessmentInputError, InputProblem
 from musclekb.exercise_index import index_exercises
@@ -149,7 +150,9 @@ class Reasoner:
             best = max((b for b in (left, right) if b), key=lambda b: (b.cf, b.side == "left"))
             if max(lcf, rcf) <= d.threshold:
                 dropped[imb_id] = (
-                    f"concluded at {max(lcf, rcf):.2f}, not above the reporting "
+                    # as precise as certainties are given: 0.1996, not 0.20 (which reads as
+                    # the threshold itself)
+                    f"concluded at {rounded(max(lcf, rcf)):g}, not above the reporting "
                     f"threshold {d.threshold:g}"
                 )
                 continue
