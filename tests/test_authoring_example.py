@@ -15,6 +15,7 @@ from musclekb.validation import validate
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "authoring.md"
 FILE_COMMENT = re.compile(r"^# ([\w-]+\.ttl)$", re.MULTILINE)
+VIOLATION = re.compile(r"^  ([\w-]+\.ttl):\d+: (.*)$", re.MULTILINE)  # as validate prints one
 
 
 def _blocks(lang: str) -> list[str]:
@@ -41,7 +42,7 @@ def _add_example(directory: Path, sections: dict[str, str]) -> None:
 def _shown_violations() -> list[tuple[str, str]]:
     """The violations of the docs' validation example, as (file, what) without line numbers."""
     (console,) = _blocks("console")
-    shown = re.findall(r"^  ([\w-]+\.ttl):\d+: (.*)$", console, re.MULTILINE)
+    shown = VIOLATION.findall(console)
     assert shown, "the validation example shows no violation"
     return shown
 
@@ -82,7 +83,8 @@ def test_the_validation_example_shows_what_the_mistakes_give(kb_copy: Path) -> N
     report = validate(kb_copy)
     assert report.exit_code == 1
     lines = report.render().splitlines()
-    got = [tuple(re.match(r"^  ([\w-]+\.ttl):\d+: (.*)$", line).groups()) for line in lines[1:]]  # type: ignore[union-attr]
+    got = [(path, what) for line in lines[1:] for path, what in VIOLATION.findall(line)]
+    assert len(got) == len(lines) - 1, lines
     assert got == _shown_violations()
     assert lines[0] == f"{len(got)} violation(s) in {len(report.files)} file(s):"
 
