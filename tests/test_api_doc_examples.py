@@ -144,9 +144,10 @@ def _posted_body(code: str) -> dict[str, Any]:
 def test_the_python_walk_through_runs(
     api_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def client(base_url: str = "") -> TestClient:
+    def client(base_url: str = "") -> contextlib.nullcontext[TestClient]:
+        # the shared client, not entered again: entering it would start the app once more
         assert base_url == "http://127.0.0.1:8000"
-        return api_client
+        return contextlib.nullcontext(api_client)
 
     # the walk-through imports httpx (what integrators use); its client is this test's
     monkeypatch.setitem(sys.modules, "httpx", types.SimpleNamespace(Client=client))
