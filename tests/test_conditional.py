@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
 from musclekb_api.conditional import ConditionalGet, body_tag
+
+from .conftest import run_alone
 
 
 class Counting:
@@ -49,7 +50,7 @@ def _get(app: ConditionalGet, path: str, **headers: str) -> tuple[int, dict[str,
     async def send(message: Message) -> None:
         sent.append(message)
 
-    anyio.run(app, scope, receive, send)
+    run_alone(app, scope, receive, send)
     start, body = sent
     named = {k.decode(): v.decode() for k, v in start["headers"]}
     return start["status"], named, body.get("body", b"")
