@@ -202,7 +202,10 @@ class ImbalanceOut(_Out):
         description="left or right; bilateral when equal on both sides; null when not lateral."
     )
     certainty: float = Field(description="Combined certainty factor, 0-1.")
-    states: list[StateOut]
+    states: list[StateOut] = Field(
+        description="Its component muscle states believed on its side; on either side (each "
+        "component left, then right) when it is bilateral or has no side."
+    )
     causes: list[str]
     explanation: ExplanationOut | None = Field(
         default=None, description="How it was concluded; absent with `explain=none`."

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from musclekb.plan import Candidate, PlanResult
     from musclekb.request import AssessmentRequest
     from musclekb.tables import Tables
-    from musclekb.trace import Belief
+    from musclekb.trace import Belief, Side
 
 __all__ = [
     "EXPLAIN_FORMS",
@@ -75,6 +75,7 @@ ExplainForm = Literal["linked", "nested", "sentences", "none"]
 EXPLAIN_FORMS: tuple[str, ...] = get_args(ExplainForm)
 """How :meth:`Assessment.to_dict` can write explanations (``linked`` is the default)."""
 _REF = "#/states/{}/explanation/tree"  # where a state's tree is, in the linked form
+_BOTH: tuple[Side, ...] = ("left", "right")
 
 
 def _ordinal(n: int) -> str:
@@ -130,23 +131,28 @@ class Assessment:
 
     @lazy
     def _imbalance_rows(self) -> list[tuple[Belief, dict[str, Any]]]:
-        """Each reported imbalance with every field but its explanation. (A muscle state's row
-        is one dict wherever it appears among the imbalances: the result is read-only.)"""
+        """Each reported imbalance with every field but its explanation; its ``states`` are its
+        component states believed on the side it is reported on, or on either side (left, then
+        right, for each component) when it is reported ``bilateral`` or without a side. (A muscle
+        state's row is one dict wherever it appears among the imbalances: the result is
+        read-only.)"""
         out = []
         d = self.derivation
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         for b, side in self._reported:
             imbalance = self.kb.imbalances[b.id]
+            sides = (b.side,) if side == b.side else _BOTH
             states = []
             for component in imbalance.components:
-                key = (component, b.side)
-                row = rows.get(key)
-                if row is None:
-                    belief = d.states.get(key)
-                    if belief is None or belief.cf <= d.threshold:
-                        continue
-                    row = rows[key] = self._state_row(belief)
-                states.append(row)
+                for on in sides:
+                    key = (component, on)
+                    row = rows.get(key)
+                    if row is None:
+                        belief = d.states.get(key)
+                        if belief is None or belief.cf <= d.threshold:
+                            continue
+                        row = rows[key] = self._state_row(belief)
+                    states.append(row)
             causes = (
                 sorted({p.id for c in b.evidence for p in c.premises if p.kind == "cause"})
                 if d.causes
