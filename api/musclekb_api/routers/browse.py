@@ -119,7 +119,10 @@ def _exercise_phase(kb: KnowledgeBase, entity: model.Entity) -> Iterable[str]:
     return (kind.phase,) if kind is not None and kind.phase else ()
 
 
-_ANY_OF = "One id, or several separated by commas (any of them matches)."
+_ANY_OF = (
+    "One id, label or synonym, or several separated by commas (any of them matches; a name "
+    "with a comma in it is taken whole when given alone)."
+)
 
 COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
@@ -287,15 +290,26 @@ def _filter_checks(
     checks: list[Callable[[model.Entity], bool]] = []
     errors: list[dict[str, Any]] = []
     for flt in spec.filters:
-        wanted = _split(given.get(flt.param) or "")
+        raw = (given.get(flt.param) or "").strip()
+        wanted = _split(raw)
         if not wanted:  # absent or blank: no filter
             continue
+        if flt.target is not None:
+            # ids, labels or synonyms; the whole value first, for a label with a comma in it
+            whole = _entity_named(kb, flt.target, raw)
+            wanted = [whole] if whole is not None else wanted
+            found = []
+            for value in wanted:
+                named = _entity_named(kb, flt.target, value)
+                if named is None:
+                    message = f"no {flt.target} with id, label or synonym {value!r}"
+                    close = index.suggest(value, flt.target)
+                    errors.extend(invalid_query(flt.param, value, message, close).errors())
+                else:
+                    found.append(named)
+            wanted = found
         for value in wanted:
-            if flt.target is not None and value not in kb.all(flt.target):
-                message = f"no {flt.target} with id {value!r}"
-                close = index.suggest(value, flt.target)
-                errors.extend(invalid_query(flt.param, value, message, close).errors())
-            elif flt.target is None and value not in flt.choices:
+            if flt.target is None and value not in flt.choices:
                 valid = ", ".join(flt.choices)
                 message = f"{value!r} is not one of {valid}"
                 close = difflib.get_close_matches(value, flt.choices, n=1)
@@ -304,6 +318,14 @@ def _filter_checks(
     if errors:
         raise RequestValidationError(errors)
     return checks
+
+
+def _entity_named(kb: KnowledgeBase, kind: str, value: str) -> str | None:
+    """The id of the entity of ``kind`` that ``value`` names (its id, a label or a synonym)."""
+    if value in kb.all(kind):
+        return value
+    named = kb.named(kind, value)
+    return named[0] if named else None
 
 
 def _matcher(
