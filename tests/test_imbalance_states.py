@@ -4,11 +4,11 @@ imbalance listed only its left side's states, each marked "left")."""
 
 from __future__ import annotations
 
-import random
-
 import orjson
 
 import musclekb
+
+from .case_requests import random_requests
 
 _SIDES = ("left", "right")
 
@@ -19,13 +19,7 @@ def _requests(kb: musclekb.KnowledgeBase) -> list[dict[str, object]]:
     for i, sign in enumerate(signs):  # each sign alone, alternately left and on both sides
         side = "left" if i % 2 else "bilateral"
         out.append({"findings": [{"sign": sign.id, "side": side if sign.lateral else None}]})
-    rng = random.Random(5)
-    for _ in range(60):  # and a few larger mixes
-        findings = [
-            {"sign": s.id, "side": rng.choice([*_SIDES, "bilateral"]) if s.lateral else None}
-            for s in rng.sample(signs, 6)
-        ]
-        out.append({"findings": findings})
+    out += random_requests(kb, 60, seed=5)  # and larger mixes
     return out
 
 

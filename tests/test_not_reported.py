@@ -4,26 +4,14 @@ itself ("concluded at 0.20, not above the reporting threshold 0.2")."""
 
 from __future__ import annotations
 
-import random
 import re
 
 import musclekb
 from musclekb.cf import rounded
 
+from .case_requests import random_requests
+
 _CONCLUDED = re.compile(r"concluded at ([0-9.]+), not above the reporting threshold ([0-9.]+)$")
-
-
-def _requests(kb: musclekb.KnowledgeBase, n: int) -> list[dict[str, object]]:
-    signs = sorted(kb.signs.values(), key=lambda s: s.id)
-    rng = random.Random(11)
-    out = []
-    for _ in range(n):
-        findings = [
-            {"sign": s.id, "side": rng.choice(["left", "right"]) if s.lateral else None}
-            for s in rng.sample(signs, 10)
-        ]
-        out.append({"findings": findings})
-    return out
 
 
 def test_a_dropped_imbalance_gives_its_certainty_as_results_do(
@@ -31,7 +19,7 @@ def test_a_dropped_imbalance_gives_its_certainty_as_results_do(
 ) -> None:
     reasoner = musclekb.Reasoner(kb)
     near = 0  # certainties that two decimals would show as the threshold
-    for request in _requests(kb, 200):
+    for request in random_requests(kb, 300, seed=11):
         result = reasoner.assess(request)
         threshold = result.derivation.threshold
         for imbalance, why in result.dropped.items():
