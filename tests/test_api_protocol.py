@@ -301,16 +301,22 @@ def test_a_head_sent_slowly_but_in_time_is_served(port: int) -> None:
 
 
 @pytest.mark.parametrize("upgrade", ["websocket", "h2c"])
-def test_an_upgrade_is_answered_as_http_1_1(port: int, upgrade: str) -> None:
+def test_an_upgrade_is_answered_as_http_1_1(
+    port: int, upgrade: str, caplog: pytest.LogCaptureFixture
+) -> None:
     """No route takes a WebSocket: the request is answered as if the header were not there
-    (uvicorn's WebSocket handling answered a bare, empty 403)."""
+    (uvicorn's WebSocket handling answered a bare, empty 403), and that is no warning (uvicorn
+    warned of each, and advised installing a WebSocket library)."""
     request = (
         b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\n"
         b"Upgrade: %s\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         b"Sec-WebSocket-Version: 13\r\n\r\n" % upgrade.encode()
     )
-    [(status, _, body)] = _answers(_exchange(port, request)[0])
+    with caplog.at_level(logging.DEBUG, logger="uvicorn.error"):
+        [(status, _, body)] = _answers(_exchange(port, request)[0])
     assert status == 200 and json.loads(body)["status"] == "ok"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records
+    assert [r for r in caplog.records if f"Upgrade: {upgrade}" in r.getMessage()]
 
 
 def _export(port: int, read_after: float) -> tuple[int, int]:

@@ -282,6 +282,15 @@ class ProblemHttpProtocol(HttpToolsProtocol):
 
     # ------------------------------------------------------------------ refusals
 
+    def _unsupported_upgrade_warning(self) -> None:
+        """uvicorn warns of every request with an ``Upgrade`` header, and advises installing a
+        WebSocket library; here no route takes one, and the request is answered as HTTP/1.1
+        (``ws="none"``), as intended: a debug line says so."""
+        client = f"{self.client[0]}:{self.client[1]} - " if self.client else ""
+        upgrade = self._get_upgrade()
+        wanted = upgrade.decode("latin-1") if upgrade is not None else ""
+        self.logger.debug("%sanswered as HTTP/1.1, Upgrade: %s ignored", client, wanted)
+
     def send_400_response(self, msg: str) -> None:
         """uvicorn calls this while it handles the parser's error, which says what was wrong."""
         exc = sys.exception()
