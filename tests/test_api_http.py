@@ -18,7 +18,7 @@ from musclekb_api.app import create_app
 from musclekb_api.compression import accepts_gzip
 from musclekb_api.conditional import body_tag, tag_matches
 from musclekb_api.graphstore import GraphStore
-from musclekb_api.settings import Settings, settings_from
+from musclekb_api.settings import SETTING_NAMES, Settings, settings_from, unknown_settings
 
 from .conftest import run_alone
 
@@ -297,6 +297,48 @@ def test_serve_stops_on_a_wrong_http_setting() -> None:
     )
     assert result.exit_code == 2
     assert "MUSCLEKB_CORS_ORIGINS" in result.output and "'app.example.org'" in result.output
+
+
+def test_the_setting_names_are_those_read() -> None:
+    asked: set[str] = set()
+
+    class Reading(dict[str, str]):
+        def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+            asked.add(key)
+            return super().get(key, default)
+
+    settings_from(Reading())
+    assert sorted(asked) == sorted(SETTING_NAMES)
+
+
+def test_a_variable_that_is_no_setting_is_named_with_the_closest() -> None:
+    env = {
+        "MUSCLEKB_KNOWLEDGE_DIR": "/x",
+        "MUSCLEKB_GZIP_LEVL": "3",
+        "MUSCLEKB_GZIP_LEVEL": "3",
+        "MUSCLEKB_NOT_NEAR_ANYTHING": "1",
+        "OTHER_GZIP_LEVL": "3",
+    }
+    assert unknown_settings(env) == [
+        "MUSCLEKB_GZIP_LEVL is not a setting of the service and is ignored; did you mean "
+        "MUSCLEKB_GZIP_LEVEL?",
+        "MUSCLEKB_KNOWLEDGE_DIR is not a setting of the service and is ignored; did you mean "
+        "MUSCLEKB_KNOWLEDGE?",
+        "MUSCLEKB_NOT_NEAR_ANYTHING is not a setting of the service and is ignored",
+    ]
+
+
+def test_serve_warns_of_a_variable_that_is_no_setting() -> None:
+    from typer.testing import CliRunner
+
+    from musclekb.cli import app
+
+    # a wrong setting beside it stops serve before it starts
+    env = {"MUSCLEKB_KNOWLEDGE_DIR": "/x", "MUSCLEKB_GZIP_LEVEL": "10"}
+    result = CliRunner().invoke(app, ["serve"], env=env)
+    assert result.exit_code == 2
+    assert "warning: MUSCLEKB_KNOWLEDGE_DIR is not a setting" in result.output
+    assert "did you mean MUSCLEKB_KNOWLEDGE?" in result.output
 
 
 def test_large_answers_are_compressed_on_the_workers_own_thread(

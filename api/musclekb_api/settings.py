@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -14,7 +15,7 @@ from typing import TypeVar
 from musclekb.phrases import TABLE_ENTRIES
 from musclekb.request import MAX_SUGGESTED
 
-__all__ = ["Settings", "get_settings", "settings_from"]
+__all__ = ["SETTING_NAMES", "Settings", "get_settings", "settings_from", "unknown_settings"]
 
 T = TypeVar("T", int, float)
 
@@ -138,6 +139,30 @@ def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
 _HOUR = 3600.0
 _TIB_IN_MB = 1 << 20
 _INT32 = (1 << 31) - 1
+
+
+SETTING_NAMES = (
+    "MUSCLEKB_KNOWLEDGE", "MUSCLEKB_MAX_BODY_BYTES", "MUSCLEKB_MAX_HEAD_BYTES",
+    "MUSCLEKB_HEAD_TIMEOUT", "MUSCLEKB_SEND_TIMEOUT", "MUSCLEKB_BODY_TIMEOUT",
+    "MUSCLEKB_MAX_FINDINGS", "MUSCLEKB_MAX_MEASUREMENTS", "MUSCLEKB_MAX_CONTEXT_ITEMS",
+    "MUSCLEKB_MAX_PROBLEMS", "MUSCLEKB_SPARQL_TIMEOUT", "MUSCLEKB_SPARQL_MAX_ROWS",
+    "MUSCLEKB_SPARQL_MAX_BYTES", "MUSCLEKB_SPARQL_MAX_DEPTH", "MUSCLEKB_SPARQL_PROCESSES",
+    "MUSCLEKB_SPARQL_MEMORY_MB", "MUSCLEKB_GC_THRESHOLD", "MUSCLEKB_TABLE_ENTRIES",
+    "MUSCLEKB_GZIP_LEVEL", "MUSCLEKB_GZIP_MIN_BYTES", "MUSCLEKB_CORS_ORIGINS",
+)  # fmt: skip
+"""Every environment variable :func:`settings_from` reads (a test holds them to it)."""
+
+
+def unknown_settings(env: Mapping[str, str]) -> list[str]:
+    """A warning for each ``MUSCLEKB_*`` variable of ``env`` that is no setting (a misspelt one
+    would otherwise be ignored without a word), naming the closest setting."""
+    out = []
+    for name in sorted(env):
+        if name.startswith("MUSCLEKB_") and name not in SETTING_NAMES:
+            close = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.75)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            out.append(f"{name} is not a setting of the service and is ignored{hint}")
+    return out
 
 
 def settings_from(env: Mapping[str, str]) -> Settings:

@@ -313,7 +313,7 @@ def serve(
 
     from musclekb.loader import load
     from musclekb_api.protocol import uvicorn_options
-    from musclekb_api.settings import settings_from
+    from musclekb_api.settings import settings_from, unknown_settings
     from musclekb_api.workers import WorkerStartError, balanced_workers_supported, run_workers
 
     levels = ("critical", "error", "warning", "info", "debug", "trace")
@@ -321,6 +321,8 @@ def serve(
         _fail(f"unknown log level {log_level!r}; use one of {', '.join(levels)}")
     if knowledge is not None:
         os.environ["MUSCLEKB_KNOWLEDGE"] = str(knowledge.resolve())
+    for warning in unknown_settings(os.environ):
+        typer.echo(f"warning: {warning}", err=True)
     try:
         settings_from(os.environ)
         load(knowledge)
