@@ -21,9 +21,9 @@ answered as problem details too, and bounds on a request's head.
 
 Each refusal is logged as a warning naming the client, the status and the reason (in place of
 uvicorn's ``Invalid HTTP request received.``, which gives none of them). After a refusal the
-connection is closed, since what the client sends next cannot be read. The
-answers to the requests that came before it on the connection (pipelined) are sent first, and
-the refusal after them.
+connection is closed, since what the client sends next cannot be read. The answers to the
+requests that came before it on the connection (pipelined) are sent first, and the refusal after
+them.
 
 ``musclekb serve`` runs uvicorn with :func:`uvicorn_options`.
 """

@@ -3,7 +3,8 @@
 ``GET /v1/sparql?query=...``, or ``POST`` with a form (``query=...``) or an
 ``application/sparql-query`` body. SELECT and ASK answer in SPARQL JSON results; CONSTRUCT and
 DESCRIBE in Turtle (or N-Triples when the Accept header asks for it). Updates (in a query, or as
-the protocol's update operation) and ``SERVICE`` are refused (403); time, row and size limits come from the settings (see ``graphstore``).
+the protocol's update operation) and ``SERVICE`` are refused (403); time, row and size limits
+come from the settings (see ``graphstore``).
 """
 
 from __future__ import annotations
