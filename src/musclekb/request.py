@@ -3,9 +3,9 @@
 Every problem is collected (unknown ids with the closest valid ones, which are what a forgiving
 search for the unknown name finds first, so that "knee cave" gets the sign known as "knee caves
 in"; a side on a non-lateral sign, a sign both present and absent on one side, missing or negative
-measure values, ...) and raised together as :class:`~musclekb.errors.AssessmentInputError`. The closest ids are looked for only
-for the first ``max_suggested`` problems: a request of thousands of unknown ids would otherwise
-cost a search through every id for each.
+measure values, ...) and raised together as :class:`~musclekb.errors.AssessmentInputError`. The
+closest ids are looked for only for the first ``max_suggested`` problems: a request of thousands
+of unknown ids would otherwise cost a search for each.
 """
 
 from __future__ import annotations
