@@ -286,10 +286,13 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         """uvicorn warns of every request with an ``Upgrade`` header, and advises installing a
         WebSocket library; here no route takes one, and the request is answered as HTTP/1.1
         (``ws="none"``), as intended: a debug line says so."""
-        client = f"{self.client[0]}:{self.client[1]} - " if self.client else ""
         upgrade = self._get_upgrade()
         wanted = upgrade.decode("latin-1") if upgrade is not None else ""
-        self.logger.debug("%sanswered as HTTP/1.1, Upgrade: %s ignored", client, wanted)
+        self.logger.debug("%sanswered as HTTP/1.1, Upgrade: %s ignored", self._who(), wanted)
+
+    def _who(self) -> str:
+        """The client's address, as uvicorn starts its lines with it ("" when unknown)."""
+        return f"{self.client[0]}:{self.client[1]} - " if self.client else ""
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn calls this while it handles the parser's error, which says what was wrong."""
@@ -305,8 +308,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         the requests before are sent; the refusal is logged as a warning, with its reason."""
         if self.transport.is_closing() or self._last_word is not None:
             return
-        client = f"{self.client[0]}:{self.client[1]} - " if self.client else ""
-        self.logger.warning("%srefused with %d: %s", client, status, detail)
+        self.logger.warning("%srefused with %d: %s", self._who(), status, detail)
         body = _problem_bytes(status, detail, **extra)
         self._stop_head_timer()
         head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode("ascii")]
