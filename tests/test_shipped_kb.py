@@ -46,6 +46,13 @@ def test_typed_access_by_id_and_label(kb: musclekb.KnowledgeBase) -> None:
     assert all(isinstance(r, Rule) for r in kb.rules.values())
 
 
+def test_resolve_names_an_id_without_raising(kb: musclekb.KnowledgeBase) -> None:
+    for key in ("gluteus-medius", "Gluteus Medius", "glute med"):
+        assert kb.resolve("muscle", key) == "gluteus-medius"
+    assert kb.resolve("muscle", "gluteus-medus") is None
+    assert kb.resolve("exercise", "glute med") is None  # a name of another kind
+
+
 def test_unknown_lookup_suggests(kb: musclekb.KnowledgeBase) -> None:
     with pytest.raises(musclekb.LookupFailedError) as info:
         kb.get("muscle", "gluteus-medus")

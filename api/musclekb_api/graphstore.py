@@ -168,8 +168,9 @@ def query_form(query: str) -> str:
     return ""
 
 
-def check_read_only(query: str) -> None:
-    """Refuse updates and federated queries before anything is evaluated. The evaluator's
+def check_read_only(query: str) -> str:
+    """Refuse updates and federated queries before anything is evaluated; return the query's
+    form (:func:`query_form`) when it is neither. The evaluator's
     parser reads SERVICE in places no tokenizer of the grammar would (glued to the next word,
     ``SERVICEe:x``; after ``true``; after a name that it ends sooner than the grammar does), so
     the word is refused wherever it appears (:func:`~musclekb_api.sparql_text.mentions_service`),
@@ -187,6 +188,7 @@ def check_read_only(query: str) -> None:
             "string, a name or a comment (the evaluator reads the keyword where a reading of "
             'the text would not; in a string, write CONCAT("serv", "ice"))'
         )
+    return form
 
 
 def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -335,9 +337,9 @@ class GraphStore:
             )
         if not text.strip():
             raise SparqlSyntaxError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
-        check_read_only(text)
+        form = check_read_only(text)
         check_depth(text, self.max_depth)
-        return query_form(text)
+        return form
 
     def query(self, text: str, graph_format: str = "turtle") -> QueryResult:
         """Check and evaluate a read-only query; blocking (from a worker thread; the service

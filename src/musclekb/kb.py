@@ -285,13 +285,19 @@ class KnowledgeBase:
     def get(self, kind: str, key: str) -> m.Entity:
         """The entity of ``kind`` whose id, label or synonym is ``key`` (case and hyphens ignored)."""
         items = self.all(kind)
-        if key in items:
-            return items[key]
-        found = self._labels[kind].get(_norm(key), [])
-        if len(found) >= 1:
-            return items[found[0]]
+        found = self.resolve(kind, key)
+        if found is not None:
+            return items[found]
         candidates = list(items) + [e.label for e in items.values()]
         raise LookupFailedError(kind, key, difflib.get_close_matches(key, candidates, n=3))
+
+    def resolve(self, kind: str, key: str) -> str | None:
+        """The id of the entity of ``kind`` whose id, label or synonym is ``key`` (case and
+        hyphens ignored), or None: what :meth:`get` looks up, without raising."""
+        if key in self.all(kind):
+            return key
+        found = self._labels[kind].get(_norm(key))
+        return found[0] if found else None
 
     def named(self, kind: str, text: str) -> list[str]:
         """The ids of the entities of ``kind`` one of whose names is ``text`` (case and hyphens

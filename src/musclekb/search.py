@@ -72,9 +72,11 @@ __all__ = ["DEFAULT_MIN_SCORE", "KIND_ORDER", "Hit", "SearchIndex", "normalise",
 #: Results scoring below this are not returned unless the caller asks otherwise.
 DEFAULT_MIN_SCORE = 0.3
 
-#: The order in which kinds are ranked when two results score the same.
+#: What :meth:`SearchIndex.suggest` offers: names up to this long, matches scoring this much.
 SUGGEST_MAX_CHARS = 200  # longer than any name, and than the search endpoint takes
 SUGGEST_MIN_SCORE = 0.4  # below it, a match rests on a common word ("no", "left") only
+
+#: The order in which kinds are ranked when two results score the same.
 KIND_ORDER = (
     "muscle", "pair", "test", "sign", "measure", "imbalance", "cause", "exercise", "rule", "source",
 )  # fmt: skip

@@ -296,11 +296,11 @@ def _filter_checks(
             continue
         if flt.target is not None:
             # ids, labels or synonyms; the whole value first, for a label with a comma in it
-            whole = _entity_named(kb, flt.target, raw)
+            whole = kb.resolve(flt.target, raw)
             wanted = [whole] if whole is not None else wanted
             found = []
             for value in wanted:
-                named = _entity_named(kb, flt.target, value)
+                named = kb.resolve(flt.target, value)
                 if named is None:
                     message = f"no {flt.target} with id, label or synonym {value!r}"
                     close = index.suggest(value, flt.target)
@@ -318,14 +318,6 @@ def _filter_checks(
     if errors:
         raise RequestValidationError(errors)
     return checks
-
-
-def _entity_named(kb: KnowledgeBase, kind: str, value: str) -> str | None:
-    """The id of the entity of ``kind`` that ``value`` names (its id, a label or a synonym)."""
-    if value in kb.all(kind):
-        return value
-    named = kb.named(kind, value)
-    return named[0] if named else None
 
 
 def _matcher(
