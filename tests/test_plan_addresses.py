@@ -2,9 +2,11 @@
 
 For every exercise in the plan: each muscle state it lists is believed, and its weight is the
 state's certainty times the exercise's fit (from the exercise index); every believed state the
-exercise fits is listed; each imbalance it lists is reported, with a weight no larger than the
-imbalance's certainty, under the side it is reported on; and the exercise's score is the sum of the imbalance weights plus the sum of
-the state weights times the plan weight ``state`` (knowledge/planning.ttl), times its context factor (up to the rounding of each weight). A weight
+exercise fits is listed; each imbalance it lists is reported, under the side it is reported on,
+with a weight no larger than the imbalance's certainty on each side it stands for (both sides,
+added, for one reported ``bilateral``); and the exercise's score is the sum of the imbalance
+weights plus the sum of the state weights times the plan weight ``state``
+(knowledge/planning.ttl), times its context factor (up to the rounding of each weight). A weight
 given to the wrong exercise, or left out, breaks the last equation. The rows are listed in id order
 (then left before right), and the ``why`` lines name the imbalances heaviest first, ties in id
 order.
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 import musclekb
+from musclekb.cf import fmt
 from tests.case_requests import CASES, random_requests
 
 
@@ -30,8 +33,9 @@ def _check(reasoner: musclekb.Reasoner, request: dict[str, Any]) -> int:
     a = reasoner.assess(request)
     d = a.derivation
     believed = {k: b.cf for k, b in d.states.items() if b.cf > d.threshold}
-    # as reported: the side shown (None for a non-lateral imbalance, or "bilateral")
-    reported = {(b.id, side): b.cf for b, side in a._reported}
+    # as reported: the side shown (None for a non-lateral imbalance, or "bilateral", which
+    # counts on both sides)
+    reported = {(b.id, side): b.cf * (2 if side == "bilateral" else 1) for b, side in a._reported}
     fit = reasoner.exercises.fit
     factors = {c.exercise: c.factor for c in a._plan.chosen}
     for item in a.plan:
@@ -75,7 +79,7 @@ def test_what_a_plan_item_addresses_is_found_in_the_imbalances_as_reported(
     """A client joins ``addresses.imbalances`` to ``imbalances`` by (id, side): a non-lateral
     imbalance has no side in either, one found alike on both sides is ``bilateral`` in both, and
     its ``why`` line says the same."""
-    shown = {None: 0, "bilateral": 0}
+    shown: dict[str | None, int] = {None: 0, "bilateral": 0}
     for request in random_requests(kb, 60, seed=5):
         doc = reasoner.assess(request).to_dict()
         reported = {(row["id"], row["side"]) for row in doc["imbalances"]}
@@ -85,6 +89,11 @@ def test_what_a_plan_item_addresses_is_found_in_the_imbalances_as_reported(
                 label = kb.imbalances[row["id"]].label
                 if row["side"] in shown:
                     shown[row["side"]] += 1
-                    where = "" if row["side"] is None else " (both sides)"
-                    assert any(w.startswith(f"addresses {label}{where} at ") for w in item["why"])
+                    line = (
+                        f"addresses {label} at {fmt(row['weight'])}"
+                        if row["side"] is None
+                        else f"addresses {label} (both sides) at {fmt(row['weight'])}, "
+                        "the two sides added"
+                    )
+                    assert line in item["why"], (item["why"], line)
     assert shown[None] > 0 and shown["bilateral"] > 0, shown

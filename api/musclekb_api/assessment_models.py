@@ -199,7 +199,8 @@ class ImbalanceOut(_Out):
     iri: str
     label: str
     side: Side | None = Field(
-        description="left or right; bilateral when equal on both sides; null when not lateral."
+        description="left or right; bilateral when derived alike on both sides (the same "
+        "rules on the same findings, each on the other side); null when not lateral."
     )
     certainty: float = Field(description="Combined certainty factor, 0-1.")
     states: list[StateOut] = Field(
@@ -221,7 +222,8 @@ class AddressedOut(_Out):
 class AddressesOut(_Out):
     imbalances: list[AddressedOut] = Field(
         description="Reported imbalances, each with the side it is reported on (as in "
-        "`imbalances`), in id order; `why` names them heaviest first."
+        "`imbalances`), in id order; `why` names them heaviest first. A bilateral one weighs "
+        "its two sides added."
     )
     states: list[AddressedOut] = Field(
         description="Believed muscle states, in id order, then left before right."

@@ -104,8 +104,11 @@ class Phrasebook:
 
     def _write_addresses(self, row: tuple[str, str | None, float]) -> str:
         imbalance, side, weight = row
-        where = "" if side is None else " (both sides)" if side == "bilateral" else f" ({side})"
-        return f"addresses {self.kb.imbalances[imbalance].label}{where} at {fmt(weight)}"
+        label = self.kb.imbalances[imbalance].label
+        if side == "bilateral":  # its weight is the sum of its two sides'
+            return f"addresses {label} (both sides) at {fmt(weight)}, the two sides added"
+        where = "" if side is None else f" ({side})"
+        return f"addresses {label}{where} at {fmt(weight)}"
 
     def source_names(self, rule_id: str) -> tuple[str, ...]:
         """The sources of a rule: the file name of an article, else the reference's id."""

@@ -3,7 +3,7 @@
 The score of an exercise is documented in docs/reasoning.md, with ``w(code)`` the plan weights of
 the knowledge base (``knowledge/planning.ttl``, read by :mod:`musclekb.plan_weights`):
 
-    score = sum over reported imbalances I of  cf(I) x match(exercise, I)
+    score = sum over reported imbalances I, on each side reported, of  cf(I) x match(exercise, I)
           + w(state) x sum over believed states s of  cf(s) x fit(exercise, s)
 
 then multiplied by the context factor. ``fit`` is ``w(fit-self)`` when the exercise names the
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from musclekb.tables import Tables
     from musclekb.trace import Belief
 
-__all__ = ["Candidate", "PlanResult", "build_plan"]
+__all__ = ["Candidate", "PlanResult", "Reported", "build_plan"]
 
 # what an exercise that nothing in the context touches gets: shared by all of them
 _NEUTRAL: Verdict = (1.0, (), ())
@@ -50,6 +50,9 @@ _NEUTRAL: Verdict = (1.0, (), ())
 _BY_ID = itemgetter(0, 1)
 # the sides an imbalance reported with a side stands for (a non-lateral one, for none)
 _SIDES: dict[str | None, tuple[str, ...]] = {None: (), "bilateral": ("left", "right")}
+# a reported imbalance with the beliefs it stands for (one, or one per side when it is reported
+# "bilateral") and the side it is reported on
+Reported = tuple[tuple["Belief", ...], str | None]
 
 
 # what a plan item addresses, one row per conclusion and side: {"id", "side", "weight"}
@@ -122,8 +125,9 @@ class PlanResult:
     index: ExerciseIndex
     states: list[Belief]
     # each reported imbalance, with the side it is reported on (None when it is not lateral,
-    # "bilateral" when alike on both) and how well each exercise matches it
-    matches: list[tuple[Belief, str | None, Mapping[str, float]]]
+    # "bilateral" when alike on both) and, for each side it stands for, its certainty there and
+    # how well each exercise matches it there (the same exercises on either side)
+    matches: list[tuple[str, str | None, tuple[tuple[float, Mapping[str, float]], ...]]]
     _made: dict[str, Candidate] = field(default_factory=dict, repr=False)
 
     def candidate(self, exercise: str) -> Candidate:
@@ -171,13 +175,13 @@ class PlanResult:
         )
 
     @lazy
-    def _matching(self) -> list[tuple[str, str | None, float, Mapping[str, float]]]:
-        """(imbalance, side reported, certainty, exercise -> match) for each reported imbalance,
-        in id order (then bilateral, left, right; an imbalance has one kind of side)."""
-        return sorted(
-            ((imb.id, side, imb.cf, match) for imb, side, match in self.matches if match),
-            key=_BY_ID,
-        )
+    def _matching(
+        self,
+    ) -> list[tuple[str, str | None, tuple[tuple[float, Mapping[str, float]], ...]]]:
+        """:attr:`matches` of the imbalances some exercise matches, in id order (then
+        bilateral, left, right; an imbalance has one kind of side)."""
+        matched = [m for m in self.matches if any(match for _, match in m[2])]
+        return sorted(matched, key=_BY_ID)
 
     def detail(self, *cands: Candidate) -> None:
         """Fill in which believed states and reported imbalances each of ``cands`` addresses,
@@ -193,11 +197,10 @@ class PlanResult:
         for state, side, cf, fits in self._fitting:
             for ex in wanted & fits.keys():
                 states[ex].append({"id": state, "side": side, "weight": rounded(cf * fits[ex])})
-        for imbalance, shown, cf, match in self._matching:
-            for ex in wanted & match.keys():
-                imbalances[ex].append(
-                    {"id": imbalance, "side": shown, "weight": rounded(cf * match[ex])}
-                )
+        for imbalance, shown, per_side in self._matching:
+            for ex in wanted & per_side[0][1].keys():
+                weight = sum(cf * match[ex] for cf, match in per_side)
+                imbalances[ex].append({"id": imbalance, "side": shown, "weight": rounded(weight)})
         for ex, c in todo.items():
             sides = {row["side"] for row in states[ex]}
             for row in imbalances[ex]:
@@ -292,13 +295,14 @@ def _match(
 def build_plan(
     index: ExerciseIndex,
     tables: Tables,
-    reported: list[tuple[Belief, str | None]],
+    reported: list[Reported],
     states: list[Belief],
     ctx: Context,
     weaker: str | None,
 ) -> PlanResult:
-    """Score every exercise that addresses a believed state or a reported imbalance (each with
-    the side it is reported on)."""
+    """Score every exercise that addresses a believed state or a reported imbalance (with the
+    beliefs it stands for: one reported ``bilateral`` counts on each side, as a muscle state
+    does, so its weight does not depend on whether its sides are reported together)."""
     by_state = index.by_state
     scores: dict[str, float] = defaultdict(float)
     state_weight = index.weights.state
@@ -307,16 +311,19 @@ def build_plan(
         for ex_id, fit in by_state.get(s.id, ()):
             scores[ex_id] += weight * fit
     believed = {(b.id, b.side) for b in states}
-    matches: list[tuple[Belief, str | None, Mapping[str, float]]] = []
+    matches: list[tuple[str, str | None, tuple[tuple[float, Mapping[str, float]], ...]]] = []
     components = tables.components
-    for imb, shown in reported:
-        side = imb.side
-        held = tuple(c for c in components.get(imb.id, ()) if (c, side) in believed)
-        match = _match(index, tables, imb.id, held)
-        cf = imb.cf
-        for ex_id, value in match.items():
-            scores[ex_id] += cf * value
-        matches.append((imb, shown, match))
+    for beliefs, shown in reported:
+        sides = []
+        for imb in beliefs:
+            side = imb.side
+            held = tuple(c for c in components.get(imb.id, ()) if (c, side) in believed)
+            match = _match(index, tables, imb.id, held)
+            cf = imb.cf
+            for ex_id, value in match.items():
+                scores[ex_id] += cf * value
+            sides.append((cf, match))
+        matches.append((beliefs[0].id, shown, tuple(sides)))
     profiles = index.profiles
     verdicts = _verdicts(index, (ctx.equipment, ctx.pain, ctx.level, weaker))
     scored: dict[str, tuple[float, Verdict]] = {}

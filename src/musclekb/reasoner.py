@@ -13,10 +13,10 @@ from musclekb.errors import AssessmentInputError, InputProblem
 from musclekb.exercise_index import index_exercises
 from musclekb.explain import Explainer
 from musclekb.phrases import TABLE_ENTRIES, Phrasebook
-from musclekb.plan import build_plan
+from musclekb.plan import Reported, build_plan
 from musclekb.request import MAX_SUGGESTED, AssessmentRequest, parse_request, parse_target
 from musclekb.tables import compile_tables
-from musclekb.trace import Belief
+from musclekb.trace import Belief, mirrored
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -48,6 +48,20 @@ def _measured(kb: KnowledgeBase, request: AssessmentRequest) -> list[dict[str, A
                 }
             )
     return rows
+
+
+def _addressed(d: Derivation, reported: list[tuple[Belief, str | None]]) -> list[Reported]:
+    """What the plan addresses: each reported imbalance with the beliefs it stands for, both
+    sides' for one reported ``bilateral``."""
+    return [
+        (
+            (d.imbalances[(b.id, "left")], d.imbalances[(b.id, "right")])
+            if shown == "bilateral"
+            else (b,),
+            shown,
+        )
+        for b, shown in reported
+    ]
 
 
 class Reasoner:
@@ -96,7 +110,9 @@ class Reasoner:
             key=lambda b: (-b.cf, b.id, b.side),
         )
         weaker = self._weaker_side(reported)
-        plan = build_plan(self.exercises, self.tables, reported, states, parsed.context, weaker)
+        plan = build_plan(
+            self.exercises, self.tables, _addressed(d, reported), states, parsed.context, weaker
+        )
         return Assessment(
             self.kb,
             parsed,
@@ -165,7 +181,7 @@ class Reasoner:
                     )
                 else:
                     out.append((best, best.side))
-            elif abs(lcf - rcf) < 1e-9:
+            elif left and right and abs(lcf - rcf) < 1e-9 and mirrored(left, right, d.states):
                 out.append((best, "bilateral"))
             else:
                 for b in (left, right):
