@@ -11,7 +11,8 @@ muscle itself, ``w(fit-group)`` when it names a group the muscle belongs to and 
 when it names a muscle inside a group, and it counts only when the exercise's role fits the state
 (the role rules: lengthen what is tight, strengthen what is weak). ``match`` is the best fit over
 the imbalance's components (times ``w(component-not-believed)`` for a component not itself
-believed) or the certainty of a remedy rule recommending the exercise for it. The context factor:
+believed on the imbalance's side, or on either side for an imbalance that is not a matter of
+sides) or the certainty of a remedy rule recommending the exercise for it. The context factor:
 ``w(unilateral-weaker-side)`` for unilateral work when one side is weaker; ``w(one-level-above)``
 for an exercise one level above the person's and ``w(two-levels-above)`` for one two or more
 above (a factor of 0 excludes it); excluded as well when its equipment is not available, when a
@@ -50,6 +51,7 @@ _NEUTRAL: Verdict = (1.0, (), ())
 _BY_ID = itemgetter(0, 1)
 # the sides an imbalance reported with a side stands for (a non-lateral one, for none)
 _SIDES: dict[str | None, tuple[str, ...]] = {None: (), "bilateral": ("left", "right")}
+_EITHER = ("left", "right")
 # a reported imbalance with the beliefs it stands for (one, or one per side when it is reported
 # "bilateral") and the side it is reported on
 Reported = tuple[tuple["Belief", ...], str | None]
@@ -314,16 +316,22 @@ def build_plan(
     matches: list[tuple[str, str | None, tuple[tuple[float, Mapping[str, float]], ...]]] = []
     components = tables.components
     for beliefs, shown in reported:
-        sides = []
+        per_side = []
         for imb in beliefs:
-            side = imb.side
-            held = tuple(c for c in components.get(imb.id, ()) if (c, side) in believed)
+            # a component counts when it is believed on the imbalance's side, or on either side
+            # for an imbalance that is not a matter of sides (whichever side it was derived on)
+            sides = _EITHER if shown is None else (imb.side,)
+            held = tuple(
+                c
+                for c in components.get(imb.id, ())
+                if any((c, side) in believed for side in sides)
+            )
             match = _match(index, tables, imb.id, held)
             cf = imb.cf
             for ex_id, value in match.items():
                 scores[ex_id] += cf * value
-            sides.append((cf, match))
-        matches.append((beliefs[0].id, shown, tuple(sides)))
+            per_side.append((cf, match))
+        matches.append((beliefs[0].id, shown, tuple(per_side)))
     profiles = index.profiles
     verdicts = _verdicts(index, (ctx.equipment, ctx.pain, ctx.level, weaker))
     scored: dict[str, tuple[float, Verdict]] = {}
