@@ -7,7 +7,8 @@ documented semantics step by step:
   ``bilateral`` or for a non-lateral sign); one sign seen on one side is one fact, however often
   it is repeated;
 - a sign rule concludes ``certainty x premise cf`` for its state on the same side, or on the other
-  side when ``rule.side == "opposite"``;
+  side when ``rule.side == "opposite"``; on an absent sign only a rule of positive certainty
+  fires (the absence of a sign that argues against a state is no evidence for it);
 - a measure rule with ``lsi_below`` holds on the weaker side when the limb symmetry index
   ``100 x min / max`` (100 when max is 0) is below it; ``value_below`` / ``value_above`` hold per
   side on that side's value; premise cf 1, so it concludes ``certainty``;
@@ -53,7 +54,7 @@ def reference_beliefs(
     for rule in kb.rules.values():
         if rule.rule_type == "sign":
             for sign, side, premise in facts:
-                if sign == rule.if_sign:
+                if sign == rule.if_sign and (premise > 0 or rule.certainty > 0):
                     target = OTHER[side] if rule.side == "opposite" else side
                     state_evidence[(rule.then_state, target)].append(rule.certainty * premise)
         elif rule.rule_type == "measure":

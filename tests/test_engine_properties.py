@@ -239,6 +239,53 @@ def test_adding_positive_evidence_never_lowers_a_belief(
         assert after.get(key, 0.0) >= value - 1e-9, (key, value, after.get(key))
 
 
+def signs_with_rules() -> list[str]:
+    """Signs with at least one rule, of any certainty."""
+    return sorted(
+        {r.if_sign for r in shipped_kb().rules.values() if r.rule_type == "sign" and r.if_sign}
+    )
+
+
+@st.composite
+def request_and_absent_finding(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    request = draw(requests(overlap=False))
+    sign = draw(st.sampled_from(signs_with_rules()))
+    extra: dict[str, Any] = {"sign": sign, "present": False}
+    if shipped_kb().signs[sign].lateral:
+        extra["side"] = draw(st.sampled_from(["left", "right", "bilateral"]))
+    if not compatible(request["findings"], extra, overlap=False):
+        request["findings"] = [f for f in request["findings"] if f["sign"] != sign]
+    return request, extra
+
+
+@settings(max_examples=60, deadline=None)
+@given(request_and_absent_finding())
+def test_an_absent_sign_never_raises_a_belief(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """A sign looked for and not seen is evidence against what it supports, and for nothing,
+    whatever the certainty of its rules (a rule of negative certainty does not turn a sign's
+    absence into evidence for the state it argues against)."""
+    request, extra = pair
+    before = assess(request).beliefs
+    after = assess({**request, "findings": [*request["findings"], extra]}).beliefs
+    for key, value in after.items():
+        assert value <= before.get(key, 0.0) + 1e-9, (extra, key, before.get(key), value)
+
+
+def test_the_absence_of_a_sign_that_argues_against_a_state_is_no_evidence_for_it() -> None:
+    kb = shipped_kb()
+    negative = [r for r in kb.rules.values() if r.rule_type == "sign" and r.certainty < 0]
+    assert negative  # the shipped knowledge base has such rules
+    for rule in negative:
+        assert rule.if_sign is not None
+        finding: dict[str, Any] = {"sign": rule.if_sign, "present": False}
+        if kb.signs[rule.if_sign].lateral:
+            finding["side"] = "bilateral"
+        d = assess({"findings": [finding]}).derivation
+        fired = {c.rule for b in d.states.values() for c in b.evidence}
+        assert rule.id not in fired, rule.id
+        assert all(b.cf <= 0 for b in d.states.values()), rule.id
+
+
 @settings(max_examples=60, deadline=None)
 @given(requests())
 def test_same_input_same_output(request: dict[str, Any]) -> None:

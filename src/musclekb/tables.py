@@ -70,8 +70,12 @@ def _finding_evidence(
     out: dict[tuple[str, Side, float], FindingEvidence] = {}
     side: Side
     for sign, rules in sign_rules.items():
+        # a sign not seen is evidence against what seeing it supports, and none for what seeing
+        # it argues against (a rule of negative certainty): not being sore on one leg does not
+        # point to weak muscles there because being sore points away from them
+        against = tuple(rule for rule in rules if rule.certainty > 0)
         for side in ("left", "right"):
-            for cf in (1.0, -1.0):
+            for cf, firing in ((1.0, rules), (-1.0, against)):
                 premise = Premise("finding", sign, side, cf, "seen" if cf > 0 else "not seen")
                 out[(sign, side, cf)] = tuple(
                     (
@@ -81,7 +85,7 @@ def _finding_evidence(
                         ),
                         Contribution(rule.id, rule.certainty, (premise,), rule.certainty * cf),
                     )
-                    for rule in rules
+                    for rule in firing
                 )
     return MappingProxyType(out)
 
