@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 import musclekb
 from musclekb.phrases import hedge
+from tests.case_requests import random_requests
 
 FINDINGS: list[dict[str, Any]] = [
     {"sign": "sls-knee-valgus", "side": "left"},
@@ -78,6 +80,36 @@ def test_sentences_use_the_words_of_the_certainty_they_show(kb: musclekb.Knowled
             assert words == hedge(float(shown.group(1)), kb.certainty_words), sentence
             said.add(words)
     assert len(said) >= 3
+
+
+def _cents(certainty: float) -> str:
+    """A certainty as a person rounds it to two decimals, halves up (0.475 -> 0.48)."""
+    text = str(Decimal(repr(certainty)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return text.rstrip("0").rstrip(".") or "0"
+
+
+def test_a_sentence_shows_its_certainty_once_rounded_the_same_way(
+    kb: musclekb.KnowledgeBase,
+) -> None:
+    """The head of a sentence and the last step of its arithmetic show the certainty the result
+    gives, rounded to two decimals as people round: never "possibly weak (0.47): ... = 0.48"
+    for a result of 0.475, computed once as a hair under and once as a hair over it."""
+    reasoner = musclekb.Reasoner(kb)
+    halves = 0
+    for request in random_requests(kb, 200, seed=17):
+        try:
+            answer = reasoner.assess(request).to_dict(explain="sentences")
+        except musclekb.AssessmentInputError:
+            continue
+        for row in [*answer["imbalances"], *answer["states"]]:
+            sentence = row["explanation"]["sentences"][0]
+            expected = _cents(row["certainty"])
+            head = re.search(r" \((-?[\d.]+)\):", sentence)
+            assert head and head.group(1) == expected, (row["certainty"], sentence)
+            if "; " in sentence:  # evidence combined: the arithmetic ends in the same number
+                assert sentence.endswith(f"= {expected}."), (row["certainty"], sentence)
+            halves += round(row["certainty"] * 1000) % 10 == 5
+    assert halves > 20  # the requests reach certainties that end in a half cent
 
 
 def test_changed_words_change_the_sentences(kb_copy: Path) -> None:

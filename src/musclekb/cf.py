@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 __all__ = ["Combination", "combine", "combine_all", "combine_value", "fmt", "rounded"]
 
 
+_CENT = Decimal("0.01")
+
+
 @lru_cache(maxsize=8192)
 def fmt(x: float) -> str:
-    """A certainty for people: two decimals, trailing zeros dropped (0.72, 0.6, -0.3)."""
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    """A certainty for people: two decimals, trailing zeros dropped (0.72, 0.6, -0.3), rounded
+    from the four places results give (:func:`rounded`), halves away from zero. So a sentence
+    shows the number the result gives: 0.475 shows as 0.48, whether the arithmetic that led to
+    it came to 0.47499999999999998 or to 0.47500000000000003 (as binary fractions, those two
+    would show as 0.47 and 0.48)."""
+    cents = Decimal(repr(round(x, 4))).quantize(_CENT, rounding=ROUND_HALF_UP)
+    text = f"{cents:f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
