@@ -19,7 +19,7 @@ __all__ = ["Combination", "combine", "combine_all", "combine_value", "fmt", "rou
 _CENT = Decimal("0.01")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 16)
 def fmt(x: float) -> str:
     """A certainty for people: two decimals, trailing zeros dropped (0.72, 0.6, -0.3), rounded
     from the four places results give (:func:`rounded`), halves away from zero. So a sentence
