@@ -12,6 +12,7 @@ the right from another are two different reasons, so they are reported side by s
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,3 +137,13 @@ def test_the_plan_weighs_both_sides_of_an_imbalance_however_it_is_reported(
                     assert row["weight"] == pytest.approx(both, abs=1.5e-4)  # each rounded
                     bilateral_rows += 1
     assert compared > 50 and bilateral_rows > 50, (compared, bilateral_rows)
+
+
+def test_the_line_docs_api_quotes_is_the_one_given(reasoner: musclekb.Reasoner) -> None:
+    """docs/api.md quotes the `why` line of a bilateral imbalance for a knee caving in on both
+    sides in the single-leg squat; that request gives it."""
+    text = " ".join((Path(__file__).parents[1] / "docs" / "api.md").read_text().split())
+    quoted = re.search(r'\("(addresses knee valgus \(both sides\) at [^"]+)", for a knee', text)
+    assert quoted, "docs/api.md no longer quotes the line"
+    a = reasoner.assess({"findings": [{"sign": "sls-knee-valgus", "side": "bilateral"}]})
+    assert any(quoted.group(1) in item.why for item in a.top_plan(per_phase=3))
