@@ -51,7 +51,6 @@ _NEUTRAL: Verdict = (1.0, (), ())
 _BY_ID = itemgetter(0, 1)
 # the sides an imbalance reported with a side stands for (a non-lateral one, for none)
 _SIDES: dict[str | None, tuple[str, ...]] = {None: (), "bilateral": ("left", "right")}
-_EITHER = ("left", "right")
 # a reported imbalance with the beliefs it stands for (one, or one per side when it is reported
 # "bilateral") and the side it is reported on
 Reported = tuple[tuple["Belief", ...], str | None]
@@ -182,7 +181,8 @@ class PlanResult:
     ) -> list[tuple[str, str | None, tuple[tuple[float, Mapping[str, float]], ...]]]:
         """:attr:`matches` of the imbalances some exercise matches, in id order (then
         bilateral, left, right; an imbalance has one kind of side)."""
-        matched = [m for m in self.matches if any(match for _, match in m[2])]
+        # an imbalance's sides are matched by the same exercises: its first side tells
+        matched = [(i, shown, sides) for i, shown, sides in self.matches if sides[0][1]]
         return sorted(matched, key=_BY_ID)
 
     def detail(self, *cands: Candidate) -> None:
@@ -199,9 +199,11 @@ class PlanResult:
         for state, side, cf, fits in self._fitting:
             for ex in wanted & fits.keys():
                 states[ex].append({"id": state, "side": side, "weight": rounded(cf * fits[ex])})
-        for imbalance, shown, per_side in self._matching:
-            for ex in wanted & per_side[0][1].keys():
-                weight = sum(cf * match[ex] for cf, match in per_side)
+        for imbalance, shown, ((cf, match), *other_side) in self._matching:
+            for ex in wanted & match.keys():
+                weight = cf * match[ex]
+                for other_cf, other_match in other_side:  # bilateral: the right side's too
+                    weight += other_cf * other_match[ex]
                 imbalances[ex].append({"id": imbalance, "side": shown, "weight": rounded(weight)})
         for ex, c in todo.items():
             sides = {row["side"] for row in states[ex]}
@@ -320,12 +322,14 @@ def build_plan(
         for imb in beliefs:
             # a component counts when it is believed on the imbalance's side, or on either side
             # for an imbalance that is not a matter of sides (whichever side it was derived on)
-            sides = _EITHER if shown is None else (imb.side,)
-            held = tuple(
-                c
-                for c in components.get(imb.id, ())
-                if any((c, side) in believed for side in sides)
-            )
+            parts = components.get(imb.id, ())
+            if shown is None:
+                held = tuple(
+                    c for c in parts if (c, "left") in believed or (c, "right") in believed
+                )
+            else:
+                side = imb.side
+                held = tuple(c for c in parts if (c, side) in believed)
             match = _match(index, tables, imb.id, held)
             cf = imb.cf
             for ex_id, value in match.items():
