@@ -15,6 +15,7 @@ threads.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -71,6 +72,21 @@ class Derivation:
 def _believe(kind: Any, key: tuple[str, Side], evidence: list[Contribution]) -> Belief:
     # combine_value sorts the certainties itself, so the result does not depend on firing order
     return Belief.of(kind, key[0], key[1], combine_value([c.cf for c in evidence]), tuple(evidence))
+
+
+def _below(x: float, bound: float) -> str:
+    """``x``, which is below ``bound``, to one decimal (89.6), or to two, rounded down, when one
+    would reach the bound (89.96 as 89.96, not 90): a premise never reads "90% (below 90%)"."""
+    text = f"{x:.1f}"
+    if float(text) >= bound:
+        text = f"{math.floor(x * 100) / 100:.2f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def _as_given(value: float) -> str:
+    """A measured value as it was given: 30, 30.5 or 29.99999 (which ``:g`` would show as 30)."""
+    text = f"{value:g}"
+    return text if float(text) == value else repr(value)
 
 
 class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
@@ -139,23 +155,24 @@ class ForwardEngine(experta.KnowledgeEngine):  # type: ignore[misc]
         for side, value, lsi, weaker in sides:
             for rule in rules:
                 if rule.lsi_below is not None:
-                    holds, detail = (
-                        weaker and lsi < rule.lsi_below,
-                        f"limb symmetry index {lsi:.0f}% (below {rule.lsi_below:g}%), weaker side",
+                    if not (weaker and lsi < rule.lsi_below):
+                        continue
+                    detail = (
+                        f"limb symmetry index {_below(lsi, rule.lsi_below)}% "
+                        f"(below {rule.lsi_below:g}%), weaker side"
                     )
                 elif rule.value_below is not None:
-                    holds, detail = (
-                        value < rule.value_below,
-                        f"value {value:g} (below {rule.value_below:g})",
-                    )
+                    if not value < rule.value_below:
+                        continue
+                    detail = f"value {_as_given(value)} (below {rule.value_below:g})"
                 else:
-                    above = rule.value_above if rule.value_above is not None else float("inf")
-                    holds, detail = value > above, f"value {value:g} (above {above:g})"
-                if holds:
-                    premise = Premise("measure", measure, side, 1.0, detail)
-                    d.state_evidence[(rule.then_state or "", side)].append(
-                        Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
-                    )
+                    if rule.value_above is None or not value > rule.value_above:
+                        continue
+                    detail = f"value {_as_given(value)} (above {rule.value_above:g})"
+                premise = Premise("measure", measure, side, 1.0, detail)
+                d.state_evidence[(rule.then_state or "", side)].append(
+                    Contribution(rule.id, rule.certainty, (premise,), rule.certainty)
+                )
 
     @Rule(InitialFact(), salience=20)
     def combine_states(self) -> None:
