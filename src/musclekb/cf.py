@@ -26,7 +26,7 @@ def fmt(x: float) -> str:
     shows the number the result gives: 0.475 shows as 0.48, whether the arithmetic that led to
     it came to 0.47499999999999998 or to 0.47500000000000003 (as binary fractions, those two
     would show as 0.47 and 0.48)."""
-    cents = Decimal(repr(round(x, 4))).quantize(_CENT, rounding=ROUND_HALF_UP)
+    cents = Decimal(repr(rounded(x))).quantize(_CENT, rounding=ROUND_HALF_UP)
     text = f"{cents:f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
