@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from musclekb.assessment import Assessment
@@ -16,7 +17,7 @@ from musclekb.phrases import TABLE_ENTRIES, Phrasebook
 from musclekb.plan import Reported, build_plan
 from musclekb.request import MAX_SUGGESTED, AssessmentRequest, parse_request, parse_target
 from musclekb.tables import compile_tables
-from musclekb.trace import Belief, mirrored
+from musclekb.trace import Belief, Side, mirrored
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -62,6 +63,30 @@ def _addressed(d: Derivation, reported: list[tuple[Belief, str | None]]) -> list
         )
         for b, shown in reported
     ]
+
+
+def _support(b: Belief, states: Mapping[tuple[str, Side], Belief]) -> tuple[object, ...]:
+    """Which of an imbalance's two sides, at one certainty, explains it when it is reported once
+    (one that is not a matter of sides): the side whose rules rest on the more certain premises,
+    then the one whose evidence, its sides left out (down to the findings under each muscle
+    state), comes first; the left when both are alike. What is chosen depends on the evidence,
+    not on its side, so a person's mirror image gets the mirror image of the explanation."""
+    premises = [p for c in b.contributions for p in c.premises]
+    return (sum(p.cf for p in premises), _unsided(b, states), b.side == "left")
+
+
+def _unsided(b: Belief, states: Mapping[tuple[str, Side], Belief]) -> list[object]:
+    """A belief's evidence without its sides: each rule and certainty with its premises, and
+    under a premise that is a muscle state, that state's evidence in turn."""
+    out: list[object] = []
+    for c in b.contributions:
+        out += (c.rule, c.cf)
+        for p in c.premises:
+            out.append((p.kind, p.id, p.cf, p.detail))
+            if p.kind == "state":  # the same shape on both sides, so the lists compare
+                below = states.get((p.id, p.side))  # type: ignore[arg-type]
+                out.append([] if below is None else _unsided(below, states))
+    return out
 
 
 class Reasoner:
@@ -163,7 +188,10 @@ class Reasoner:
             imbalance = self.kb.imbalances[imb_id]
             left, right = d.imbalances.get((imb_id, "left")), d.imbalances.get((imb_id, "right"))
             lcf, rcf = (left.cf if left else 0.0), (right.cf if right else 0.0)
-            best = max((b for b in (left, right) if b), key=lambda b: (b.cf, b.side == "left"))
+            if left and right and abs(lcf - rcf) < 1e-9:
+                best = max(left, right, key=lambda b: _support(b, d.states))
+            else:
+                best = max((b for b in (left, right) if b), key=attrgetter("cf"))
             if max(lcf, rcf) <= d.threshold:
                 dropped[imb_id] = (
                     # as precise as certainties are given: 0.1996, not 0.20 (which reads as
