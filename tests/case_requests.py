@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +32,15 @@ def random_requests(kb: musclekb.KnowledgeBase, n: int, seed: int) -> list[dict[
             findings.append({"sign": sign, "side": side, "present": rng.random() > 0.1})
         out.append({"findings": findings})
     return out
+
+
+def assessed_requests(
+    reasoner: musclekb.Reasoner, n: int, seed: int
+) -> Iterator[tuple[dict[str, Any], musclekb.Assessment]]:
+    """:func:`random_requests` that assess, each with its assessment (a request that draws one
+    sign both seen and not seen on a side is refused, and left out)."""
+    for request in random_requests(reasoner.kb, n, seed):
+        try:
+            yield request, reasoner.assess(request)
+        except musclekb.AssessmentInputError:
+            continue
