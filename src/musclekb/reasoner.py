@@ -189,7 +189,9 @@ class Reasoner:
             left, right = d.imbalances.get((imb_id, "left")), d.imbalances.get((imb_id, "right"))
             lcf, rcf = (left.cf if left else 0.0), (right.cf if right else 0.0)
             if left and right and abs(lcf - rcf) < 1e-9:
-                best = max(left, right, key=lambda b: _support(b, d.states))
+                # a lateral one is then reported on both sides (alike or apart) or dropped
+                lateral = imbalance.lateral
+                best = left if lateral else max(left, right, key=lambda b: _support(b, d.states))
             else:
                 best = max((b for b in (left, right) if b), key=attrgetter("cf"))
             if max(lcf, rcf) <= d.threshold:
