@@ -19,7 +19,7 @@ import pytest
 
 import musclekb
 from musclekb.plan import build_plan
-from tests.case_requests import random_requests
+from tests.case_requests import assessed_requests
 
 _SWAP = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
 
@@ -35,7 +35,7 @@ def reasoner(kb: musclekb.KnowledgeBase) -> musclekb.Reasoner:
 
 @pytest.fixture(scope="module")
 def assessed(kb: musclekb.KnowledgeBase, reasoner: musclekb.Reasoner) -> list[Any]:
-    return [reasoner.assess(r) for r in random_requests(kb, 300, seed=23)]
+    return [a for _, a in assessed_requests(reasoner, 300, seed=23)]
 
 
 def _equal_on_both_sides(kb: musclekb.KnowledgeBase, a: Any) -> list[tuple[Any, Any]]:
@@ -147,3 +147,23 @@ def test_the_line_docs_api_quotes_is_the_one_given(reasoner: musclekb.Reasoner) 
     assert quoted, "docs/api.md no longer quotes the line"
     a = reasoner.assess({"findings": [{"sign": "sls-knee-valgus", "side": "bilateral"}]})
     assert any(quoted.group(1) in item.why for item in a.top_plan(per_phase=3))
+
+
+def test_a_sign_seen_on_both_sides_is_the_same_as_seen_on_each(
+    reasoner: musclekb.Reasoner,
+) -> None:
+    """A client may send one finding ``bilateral`` or one for each side: the answer is the same,
+    word for word."""
+    compared = 0
+    for request, a in assessed_requests(reasoner, 300, seed=9):
+        findings = request["findings"]
+        if not any(f["side"] == "bilateral" for f in findings):
+            continue
+        split = [
+            {**f, "side": side}
+            for f in findings
+            for side in (("left", "right") if f["side"] == "bilateral" else (f["side"],))
+        ]
+        assert reasoner.assess({"findings": split}).to_dict() == a.to_dict(), request
+        compared += 1
+    assert compared > 100
