@@ -34,7 +34,7 @@ def reasoner(kb: musclekb.KnowledgeBase) -> musclekb.Reasoner:
 
 
 @pytest.fixture(scope="module")
-def assessed(kb: musclekb.KnowledgeBase, reasoner: musclekb.Reasoner) -> list[Any]:
+def assessed(reasoner: musclekb.Reasoner) -> list[Any]:
     return [a for _, a in assessed_requests(reasoner, 300, seed=23)]
 
 
