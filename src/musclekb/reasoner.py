@@ -17,7 +17,7 @@ from musclekb.phrases import TABLE_ENTRIES, Phrasebook
 from musclekb.plan import Reported, build_plan
 from musclekb.request import MAX_SUGGESTED, AssessmentRequest, parse_request, parse_target
 from musclekb.tables import compile_tables
-from musclekb.trace import Belief, Side, mirrored
+from musclekb.trace import Belief, Side, unsided
 
 if TYPE_CHECKING:
     from musclekb.engine import Derivation
@@ -65,28 +65,20 @@ def _addressed(d: Derivation, reported: list[tuple[Belief, str | None]]) -> list
     ]
 
 
+def _alike(left: Belief, right: Belief, states: Mapping[tuple[str, Side], Belief]) -> bool:
+    """Whether the two sides of a conclusion are derived alike, the right as the left with the
+    sides swapped (then it is reported ``bilateral``)."""
+    return unsided(left, states) == unsided(right, states)
+
+
 def _support(b: Belief, states: Mapping[tuple[str, Side], Belief]) -> tuple[object, ...]:
     """Which of an imbalance's two sides, at one certainty, explains it when it is reported once
     (one that is not a matter of sides): the side whose rules rest on the more certain premises,
-    then the one whose evidence, its sides left out (down to the findings under each muscle
-    state), comes first; the left when both are alike. What is chosen depends on the evidence,
-    not on its side, so a person's mirror image gets the mirror image of the explanation."""
+    then the one whose evidence, its sides left out (:func:`~musclekb.trace.unsided`), comes
+    first; the left when both are alike. What is chosen depends on the evidence, not on its
+    side, so a person's mirror image gets the mirror image of the explanation."""
     premises = [p for c in b.contributions for p in c.premises]
-    return (sum(p.cf for p in premises), _unsided(b, states), b.side == "left")
-
-
-def _unsided(b: Belief, states: Mapping[tuple[str, Side], Belief]) -> list[object]:
-    """A belief's evidence without its sides: each rule and certainty with its premises, and
-    under a premise that is a muscle state, that state's evidence in turn."""
-    out: list[object] = []
-    for c in b.contributions:
-        out += (c.rule, c.cf)
-        for p in c.premises:
-            out.append((p.kind, p.id, p.cf, p.detail))
-            if p.kind == "state":  # the same shape on both sides, so the lists compare
-                below = states.get((p.id, p.side))  # type: ignore[arg-type]
-                out.append([] if below is None else _unsided(below, states))
-    return out
+    return (sum(p.cf for p in premises), unsided(b, states), b.side == "left")
 
 
 class Reasoner:
@@ -211,7 +203,7 @@ class Reasoner:
                     )
                 else:
                     out.append((best, best.side))
-            elif left and right and abs(lcf - rcf) < 1e-9 and mirrored(left, right, d.states):
+            elif left and right and abs(lcf - rcf) < 1e-9 and _alike(left, right, d.states):
                 out.append((best, "bilateral"))
             else:
                 for b in (left, right):

@@ -9,7 +9,7 @@ from typing import Literal, NamedTuple, cast
 from musclekb.cf import combine_all
 from musclekb.lazy import lazy
 
-__all__ = ["OPPOSITE", "Belief", "BeliefKey", "Contribution", "Premise", "Side", "mirrored"]
+__all__ = ["OPPOSITE", "Belief", "BeliefKey", "Contribution", "Premise", "Side", "unsided"]
 
 Side = Literal["left", "right"]
 OPPOSITE: dict[str, Side] = {"left": "right", "right": "left"}
@@ -111,25 +111,20 @@ class Belief:
         return (self.kind, self.id, self.side)
 
 
-def mirrored(left: Belief, right: Belief, states: Mapping[tuple[str, Side], Belief]) -> bool:
-    """Whether ``right`` is derived as ``left`` is, with the sides swapped: the same rules at the
-    same certainties, on the same premises at the same certainties, each on the other side (a
-    premise with no side, or both, stays as it is), and each muscle state among them derived
-    alike in turn (its belief on each side found in ``states``). Equal certainties alone do not
-    make two derivations alike: a 0.5 from a finding on the left and a 0.5 from another finding
-    on the right are different reasons."""
-    if len(left.evidence) != len(right.evidence):
-        return False
-    for a, b in zip(left.contributions, right.contributions, strict=True):
-        if a.rule != b.rule or a.cf != b.cf or len(a.premises) != len(b.premises):
-            return False
-        for p, q in zip(a.premises, b.premises, strict=True):
-            across = OPPOSITE.get(p.side, p.side) if p.side is not None else None
-            if (p.kind, p.id, across, p.cf, p.detail) != (q.kind, q.id, q.side, q.cf, q.detail):
-                return False
-            if p.kind == "state" and p.side in OPPOSITE:
-                side = cast(Side, p.side)
-                mine, theirs = states.get((p.id, side)), states.get((p.id, OPPOSITE[side]))
-                if mine is None or theirs is None or not mirrored(mine, theirs, states):
-                    return False
-    return True
+def unsided(b: Belief, states: Mapping[tuple[str, Side], Belief]) -> list[object]:
+    """A belief's evidence with its sides left out: each rule and certainty with its premises,
+    and under a premise that is a muscle state, that state's evidence in turn (found in
+    ``states``). A rule puts its premises on the belief's side or on the other, so two beliefs
+    in one conclusion on the two sides have the same unsided evidence exactly when the right is
+    derived as the left with the sides swapped, down to the findings. Equal certainties alone do
+    not make them alike: a 0.5 from a finding on the left and a 0.5 from another on the right
+    are different reasons."""
+    out: list[object] = []
+    for c in b.contributions:
+        out += (c.rule, c.cf)
+        for p in c.premises:
+            out.append((p.kind, p.id, p.cf, p.detail))
+            if p.kind == "state":  # the same shape on both sides, so two of these compare
+                below = states.get(cast("tuple[str, Side]", (p.id, p.side)))
+                out.append([] if below is None else unsided(below, states))
+    return out
