@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,3 +45,11 @@ def assessed_requests(
             yield request, reasoner.assess(request)
         except musclekb.AssessmentInputError:
             continue
+
+
+_SIDE_WORDS = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
+
+
+def swap_sides(text: str) -> str:
+    """``text`` with left and right swapped, as a mirror image's sentences read."""
+    return re.sub(r"\b(left|right|Left|Right)\b", lambda m: _SIDE_WORDS[m.group()], text)

@@ -19,13 +19,7 @@ import pytest
 
 import musclekb
 from musclekb.plan import build_plan
-from tests.case_requests import assessed_requests
-
-_SWAP = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
-
-
-def _swapped(text: str) -> str:
-    return re.sub(r"\b(left|right|Left|Right)\b", lambda m: _SWAP[m.group()], text)
+from tests.case_requests import assessed_requests, swap_sides
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +47,7 @@ def _equal_on_both_sides(kb: musclekb.KnowledgeBase, a: Any) -> list[tuple[Any, 
     return out
 
 
-def test_bilateral_means_the_right_side_reads_as_the_left_with_sides_swapped(
+def test_bilateral_means_the_right_side_reads_as_the_left_with_sidesswap_sides(
     kb: musclekb.KnowledgeBase, assessed: list[Any]
 ) -> None:
     counts = {"bilateral": 0, "apart": 0}
@@ -61,7 +55,7 @@ def test_bilateral_means_the_right_side_reads_as_the_left_with_sides_swapped(
         shown = {(b.id, side) for b, side in a._reported}
         for left, right in _equal_on_both_sides(kb, a):
             ex = a.explainer
-            mirrored = [_swapped(s) for s in ex.sentences(left)] == ex.sentences(right)
+            mirrored = [swap_sides(s) for s in ex.sentences(left)] == ex.sentences(right)
             if mirrored:
                 counts["bilateral"] += 1
                 assert (left.id, "bilateral") in shown, left.id
@@ -88,7 +82,7 @@ def test_sides_reported_apart_at_one_certainty_each_have_their_own_explanation(
             left_sentences = rows["left"]["explanation"]["sentences"]
             right_sentences = rows["right"]["explanation"]["sentences"]
             assert right_sentences == a.explainer.sentences(right)
-            assert [_swapped(s) for s in left_sentences] != right_sentences
+            assert [swap_sides(s) for s in left_sentences] != right_sentences
             assert "the same on the" not in " ".join(left_sentences + right_sentences)
     assert seen > 10
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 
 import musclekb
 from musclekb.cf import combine_all
-from tests.case_requests import assessed_requests
+from tests.case_requests import assessed_requests, swap_sides
 
 SWAP = {"left": "right", "right": "left"}
 
@@ -183,13 +182,6 @@ def test_mirror_image_gets_the_same_plan() -> None:
     assert compared > 250
 
 
-def _swap_words(text: str) -> str:
-    return re.sub(r"\b(left|right|Left|Right)\b", lambda m: _SWAP_WORDS[m.group()], text)
-
-
-_SWAP_WORDS = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
-
-
 def test_mirror_image_gets_the_mirror_image_of_each_explanation() -> None:
     """Each conclusion of a person's mirror image is explained as the person's is, with left and
     right swapped. Two kinds are said in the left side's words either way: a ``bilateral``
@@ -204,12 +196,12 @@ def test_mirror_image_gets_the_mirror_image_of_each_explanation() -> None:
         b = reasoner.assess(mirrored(request)).to_dict(explain="sentences")
         theirs = {(r["id"], r["side"]): r["explanation"]["sentences"] for r in b["states"]}
         for row in a["states"]:
-            mine = [_swap_words(x) for x in row["explanation"]["sentences"]]
+            mine = [swap_sides(x) for x in row["explanation"]["sentences"]]
             assert theirs[(row["id"], SWAP[row["side"]])] == mine, row["id"]
         theirs = {(r["id"], r["side"]): r["explanation"]["sentences"] for r in b["imbalances"]}
         for row in a["imbalances"]:
             own = row["explanation"]["sentences"]
-            swapped = [_swap_words(x) for x in own]
+            swapped = [swap_sides(x) for x in own]
             if row["side"] == "bilateral":
                 assert theirs[(row["id"], "bilateral")] == own, row["id"]
             elif row["side"] is None:
